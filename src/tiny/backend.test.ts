@@ -1,0 +1,52 @@
+// Backend selection: QED_BACKEND forces the fallback or rejects unknown values, and the native kernels
+// (when built) give the same numbers as the TypeScript fallback on a full forward/backward pass.
+import { describe, expect, it } from 'vitest';
+import { backendInfo, kernels, tryNativeKernels, useKernels } from './backend.ts';
+import { createGPT } from './gpt.ts';
+import { jsKernels } from './kernels-js.ts';
+import type { Kernels } from './kernels.ts';
+import { KVCache, forwardCached } from './kv-cache.ts';
+import { crossEntropy } from './ops-nn.ts';
+
+describe('backend selection', () => {
+  it('rejects an unknown QED_BACKEND, and QED_BACKEND=js forces the fallback and says so', () => {
+    process.env.QED_BACKEND = 'gpu';
+    expect(() => kernels()).toThrow(/QED_BACKEND must be auto, native or js/);
+    process.env.QED_BACKEND = 'js';
+    expect(backendInfo()).toEqual({ name: 'js', fallbackReason: 'QED_BACKEND=js' });
+    delete process.env.QED_BACKEND;
+  });
+});
+
+function run(k: Kernels): { loss: number; grads: Float32Array[]; cached: Float32Array } {
+  const prev = useKernels(k);
+  try {
+    const cfg = { vocab: 50, ctx: 16, layers: 2, dModel: 32, heads: 4 };
+    const m = createGPT(cfg, 3);
+    const x = Int32Array.from({ length: 32 }, (_v, i) => (i * 11) % 50);
+    const y = Int32Array.from({ length: 32 }, (_v, i) => (i * 7 + 3) % 50);
+    const loss = crossEntropy(m.forward(x, 2, 16), y);
+    loss.backward();
+    const cached = forwardCached(m, new KVCache(m, 2), [
+      { slot: 0, tokens: [1, 2, 3] },
+      { slot: 1, tokens: [4, 5, 6, 7, 8] },
+    ]);
+    return { loss: loss.item(), grads: m.parameters().map((p) => p.grad!), cached };
+  } finally {
+    useKernels(prev);
+  }
+}
+
+describe('native kernels', () => {
+  const native = tryNativeKernels();
+  it.skipIf(!native)('match the TypeScript fallback within float32 tolerance', () => {
+    const a = run(jsKernels);
+    const b = run(native!);
+    expect(b.loss).toBeCloseTo(a.loss, 5);
+    a.grads.forEach((g, i) => {
+      for (let j = 0; j < g.length; j++)
+        expect(Math.abs(b.grads[i][j] - g[j])).toBeLessThan(1e-5 + 1e-3 * Math.abs(g[j]));
+    });
+    for (let j = 0; j < a.cached.length; j++) expect(Math.abs(b.cached[j] - a.cached[j])).toBeLessThan(1e-4);
+  });
+});

@@ -1,0 +1,170 @@
+// GPT-2-style decoder (same layout as the PyTorch peer torch_tiny_gpt.py): token + learned position
+// embedding, pre-LayerNorm blocks (fused qkv attention, 4x GELU-tanh MLP, biases everywhere), final
+// LayerNorm, unembedding tied to the token embedding. Parameters carry HF GPT-2 names and layouts.
+import { Rng } from '../core/rng.ts';
+import { add } from './ops-basic.ts';
+import { causalAttention, dropout, embedding, gelu, layerNorm, linear, matmul } from './ops-nn.ts';
+import { Tensor } from './tensor.ts';
+
+export interface GPTConfig {
+  vocab: number;
+  /** Context length (number of learned positions). */
+  ctx: number;
+  layers: number;
+  dModel: number;
+  heads: number;
+  /** Dropout probability on embeddings, attention output and MLP output while training (default 0). */
+  dropout?: number;
+  layerNormEps?: number;
+}
+
+export interface NamedParameter {
+  /** HF GPT-2 name without the `transformer.` prefix, e.g. `h.0.attn.c_attn.weight`. */
+  name: string;
+  tensor: Tensor;
+}
+
+export function validateConfig(c: GPTConfig): GPTConfig {
+  for (const k of ['vocab', 'ctx', 'layers', 'dModel', 'heads'] as const) {
+    if (!Number.isInteger(c[k]) || c[k] <= 0) throw new Error(`GPT config: ${k} must be a positive integer`);
+  }
+  if (c.dModel % c.heads !== 0)
+    throw new Error(`GPT config: dModel ${c.dModel} not divisible by heads ${c.heads}`);
+  const p = c.dropout ?? 0;
+  if (!(p >= 0 && p < 1)) throw new Error(`GPT config: dropout must be in [0, 1)`);
+  return c;
+}
+
+interface Block {
+  ln1g: Tensor;
+  ln1b: Tensor;
+  attnW: Tensor; // [C, 3C]
+  attnB: Tensor; // [3C]
+  projW: Tensor; // [C, C]
+  projB: Tensor; // [C]
+  ln2g: Tensor;
+  ln2b: Tensor;
+  fcW: Tensor; // [C, 4C]
+  fcB: Tensor; // [4C]
+  fcProjW: Tensor; // [4C, C]
+  fcProjB: Tensor; // [C]
+}
+
+export interface ForwardOptions {
+  /** Enables dropout (when config.dropout > 0) with this seeded generator. */
+  dropoutRng?: Rng;
+}
+
+export class GPT {
+  readonly config: GPTConfig;
+  readonly wte: Tensor; // [V, C]
+  readonly wpe: Tensor; // [ctx, C]
+  readonly blocks: Block[];
+  readonly lnfG: Tensor;
+  readonly lnfB: Tensor;
+  private readonly named: NamedParameter[];
+
+  /** Build from a config; weights are GPT-2 initialised from `seed`. */
+  constructor(config: GPTConfig, seed: number) {
+    this.config = validateConfig({ ...config });
+    const { vocab: V, ctx, layers: L, dModel: C } = this.config;
+    const rng = new Rng(seed);
+    const named: NamedParameter[] = [];
+    const param = (name: string, shape: number[], init: 'normal' | 'proj' | 'zeros' | 'ones'): Tensor => {
+      const t = Tensor.zeros(shape, true);
+      t.name = name;
+      const std = init === 'proj' ? 0.02 / Math.sqrt(2 * L) : 0.02;
+      if (init === 'normal' || init === 'proj')
+        for (let i = 0; i < t.size; i++) t.data[i] = rng.normal() * std;
+      if (init === 'ones') t.data.fill(1);
+      named.push({ name, tensor: t });
+      return t;
+    };
+    this.wte = param('wte.weight', [V, C], 'normal');
+    this.wpe = param('wpe.weight', [ctx, C], 'normal');
+    this.blocks = [];
+    for (let l = 0; l < L; l++) {
+      const p = `h.${l}.`;
+      this.blocks.push({
+        ln1g: param(`${p}ln_1.weight`, [C], 'ones'),
+        ln1b: param(`${p}ln_1.bias`, [C], 'zeros'),
+        attnW: param(`${p}attn.c_attn.weight`, [C, 3 * C], 'normal'),
+        attnB: param(`${p}attn.c_attn.bias`, [3 * C], 'zeros'),
+        projW: param(`${p}attn.c_proj.weight`, [C, C], 'proj'),
+        projB: param(`${p}attn.c_proj.bias`, [C], 'zeros'),
+        ln2g: param(`${p}ln_2.weight`, [C], 'ones'),
+        ln2b: param(`${p}ln_2.bias`, [C], 'zeros'),
+        fcW: param(`${p}mlp.c_fc.weight`, [C, 4 * C], 'normal'),
+        fcB: param(`${p}mlp.c_fc.bias`, [4 * C], 'zeros'),
+        fcProjW: param(`${p}mlp.c_proj.weight`, [4 * C, C], 'proj'),
+        fcProjB: param(`${p}mlp.c_proj.bias`, [C], 'zeros'),
+      });
+    }
+    this.lnfG = param('ln_f.weight', [C], 'ones');
+    this.lnfB = param('ln_f.bias', [C], 'zeros');
+    this.named = named;
+  }
+
+  /**
+   * Parameters in HF GPT-2 order, names and layouts (Conv1D weights are [in, out], as HF stores them;
+   * the tied `lm_head.weight` is `wte.weight`). Data is live: writing into it changes the model.
+   */
+  namedParameters(): NamedParameter[] {
+    return this.named;
+  }
+
+  parameters(): Tensor[] {
+    return this.named.map((p) => p.tensor);
+  }
+
+  numParameters(): number {
+    return this.named.reduce((s, p) => s + p.tensor.size, 0);
+  }
+
+  /** Copy weights from name → data (e.g. a loaded checkpoint); every parameter must be present. */
+  loadParameters(get: (name: string) => Float32Array | undefined): void {
+    for (const { name, tensor } of this.named) {
+      const d = get(name);
+      if (!d) throw new Error(`loadParameters: missing ${name}`);
+      if (d.length !== tensor.size) {
+        throw new Error(
+          `loadParameters: ${name} has ${d.length} values, expected [${tensor.shape.join(', ')}]`,
+        );
+      }
+      tensor.data.set(d);
+    }
+  }
+
+  zeroGrad(): void {
+    for (const p of this.named) p.tensor.zeroGrad();
+  }
+
+  /** tokens [B*T] row-major (values in [0, vocab)) → logits [B, T, V]. */
+  forward(tokens: Int32Array, B: number, T: number, opts: ForwardOptions = {}): Tensor {
+    const { ctx, heads } = this.config;
+    if (tokens.length !== B * T)
+      throw new Error(`GPT.forward: ${tokens.length} tokens is not B*T = ${B}*${T}`);
+    if (T > ctx) throw new Error(`GPT.forward: sequence length ${T} exceeds context ${ctx}`);
+    const p = opts.dropoutRng ? (this.config.dropout ?? 0) : 0;
+    const drop = (t: Tensor): Tensor => (p > 0 ? dropout(t, p, opts.dropoutRng!) : t);
+    const pos = new Int32Array(B * T);
+    for (let i = 0; i < pos.length; i++) pos[i] = i % T;
+    let x = drop(add(embedding(this.wte, tokens, [B, T]), embedding(this.wpe, pos, [B, T]))); // [B, T, C]
+    for (const blk of this.blocks) {
+      const h = layerNorm(x, blk.ln1g, blk.ln1b, this.config.layerNormEps); // [B, T, C]
+      const qkv = linear(h, blk.attnW, blk.attnB); // [B, T, 3C]
+      const att = causalAttention(qkv, heads); // [B, T, C]
+      x = add(x, drop(linear(att, blk.projW, blk.projB))); // [B, T, C]
+      const h2 = layerNorm(x, blk.ln2g, blk.ln2b, this.config.layerNormEps); // [B, T, C]
+      const m = gelu(linear(h2, blk.fcW, blk.fcB)); // [B, T, 4C]
+      x = add(x, drop(linear(m, blk.fcProjW, blk.fcProjB))); // [B, T, C]
+    }
+    const hf = layerNorm(x, this.lnfG, this.lnfB, this.config.layerNormEps); // [B, T, C]
+    return matmul(hf, this.wte, { transB: true }); // [B, T, V]
+  }
+}
+
+/** Create a GPT with GPT-2 initialisation from a seed. */
+export function createGPT(config: GPTConfig, seed: number): GPT {
+  return new GPT(config, seed);
+}

@@ -1,0 +1,127 @@
+// Inference forward pass with a per-sequence KV cache (no autodiff): used by the sampler and by fast
+// log-prob scoring. Each cache slot holds one sequence; tokens from many slots, at different positions,
+// run through the model together so prefill of ragged prompts and batched decoding share one code path.
+import { kernels } from './backend.ts';
+import type { GPT } from './gpt.ts';
+
+export class KVCache {
+  readonly slots: number;
+  readonly ctx: number;
+  /** Per layer: keys and values [slots, H, ctx, hd]. */
+  readonly k: Float32Array[];
+  readonly v: Float32Array[];
+  /** Number of positions filled per slot. */
+  readonly len: Int32Array;
+
+  constructor(model: GPT, slots: number) {
+    const { layers, ctx, dModel } = model.config;
+    this.slots = slots;
+    this.ctx = ctx;
+    this.k = Array.from({ length: layers }, () => new Float32Array(slots * ctx * dModel));
+    this.v = Array.from({ length: layers }, () => new Float32Array(slots * ctx * dModel));
+    this.len = new Int32Array(slots);
+  }
+}
+
+/** Tokens to append to one slot. */
+export interface CacheItem {
+  slot: number;
+  tokens: ArrayLike<number>;
+}
+
+/**
+ * Append each item's tokens to its slot and return logits: one row per item (its last token) → [items, V],
+ * or with `allLogits` one row per token in item order → [ΣT, V].
+ */
+export function forwardCached(
+  model: GPT,
+  cache: KVCache,
+  items: CacheItem[],
+  opts: { allLogits?: boolean } = {},
+): Float32Array {
+  const { ctx, dModel: C, heads: H, vocab: V } = model.config;
+  const hd = C / H;
+  const eps = model.config.layerNormEps ?? 1e-5;
+  const k = kernels();
+  let N = 0;
+  for (const it of items) N += it.tokens.length;
+  const slot = new Int32Array(N);
+  const pos = new Int32Array(N);
+  const x = new Float32Array(N * C); // [N, C]
+  let i = 0;
+  for (const it of items) {
+    if (!(it.slot >= 0 && it.slot < cache.slots))
+      throw new Error(`forwardCached: slot ${it.slot} out of range`);
+    if (it.tokens.length === 0) throw new Error(`forwardCached: no tokens for slot ${it.slot}`);
+    if (cache.len[it.slot] + it.tokens.length > ctx) {
+      throw new Error(`forwardCached: slot ${it.slot} would exceed the context of ${ctx} tokens`);
+    }
+    for (let t = 0; t < it.tokens.length; t++, i++) {
+      const tok = it.tokens[t];
+      if (!(Number.isInteger(tok) && tok >= 0 && tok < V))
+        throw new Error(`forwardCached: token ${tok} out of range`);
+      slot[i] = it.slot;
+      pos[i] = cache.len[it.slot] + t;
+      for (let c = 0; c < C; c++) x[i * C + c] = model.wte.data[tok * C + c] + model.wpe.data[pos[i] * C + c];
+    }
+    cache.len[it.slot] += it.tokens.length;
+  }
+  const h = new Float32Array(N * C);
+  const mean = new Float32Array(N);
+  const rstd = new Float32Array(N);
+  const qkv = new Float32Array(N * 3 * C);
+  const att = new Float32Array(N * C);
+  const fc = new Float32Array(N * 4 * C);
+  const act = new Float32Array(N * 4 * C);
+  const linear = (
+    inp: Float32Array,
+    W: Float32Array,
+    b: Float32Array,
+    out: Float32Array,
+    n: number,
+    beta: 0 | 1,
+  ) => {
+    k.gemm(false, false, N, n, W.length / n, 1, inp, W.length / n, W, n, beta, out, n);
+    for (let r = 0; r < N; r++) for (let j = 0; j < n; j++) out[r * n + j] += b[j];
+  };
+  model.blocks.forEach((blk, l) => {
+    k.layerNormFwd(x, blk.ln1g.data, blk.ln1b.data, h, mean, rstd, N, C, eps);
+    linear(h, blk.attnW.data, blk.attnB.data, qkv, 3 * C, 0); // [N, 3C]
+    const kc = cache.k[l];
+    const vc = cache.v[l];
+    for (let r = 0; r < N; r++) {
+      for (let hh = 0; hh < H; hh++) {
+        const dst = ((slot[r] * H + hh) * ctx + pos[r]) * hd;
+        const src = r * 3 * C + hh * hd;
+        kc.set(qkv.subarray(src + C, src + C + hd), dst);
+        vc.set(qkv.subarray(src + 2 * C, src + 2 * C + hd), dst);
+      }
+    }
+    k.attnCached(qkv, kc, vc, slot, pos, att, N, H, hd, ctx); // [N, C]
+    linear(att, blk.projW.data, blk.projB.data, x, C, 1); // x += proj(att)
+    k.layerNormFwd(x, blk.ln2g.data, blk.ln2b.data, h, mean, rstd, N, C, eps);
+    linear(h, blk.fcW.data, blk.fcB.data, fc, 4 * C, 0); // [N, 4C]
+    k.geluFwd(fc, act);
+    linear(act, blk.fcProjW.data, blk.fcProjB.data, x, C, 1); // x += mlp
+  });
+  // Final LayerNorm and tied unembedding, only on the rows whose logits are wanted.
+  let rows: Float32Array;
+  let R: number;
+  if (opts.allLogits) {
+    rows = x;
+    R = N;
+  } else {
+    R = items.length;
+    rows = new Float32Array(R * C);
+    let end = 0;
+    items.forEach((it, j) => {
+      end += it.tokens.length;
+      rows.set(x.subarray((end - 1) * C, end * C), j * C);
+    });
+  }
+  const hf = new Float32Array(R * C);
+  k.layerNormFwd(rows, model.lnfG.data, model.lnfB.data, hf, mean, rstd, R, C, eps);
+  const logits = new Float32Array(R * V);
+  k.gemm(false, true, R, V, C, 1, hf, C, model.wte.data, C, 0, logits, V); // [R, V]
+  return logits;
+}
