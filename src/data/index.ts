@@ -12,3 +12,5 @@ export { readParquet, writeParquet } from './parquet.ts';
 export type { WriteParquetOptions } from './parquet.ts';
 export { validateRecord } from './validate.ts';
 export type { Validated } from './validate.ts';
+export { formatInspectReport, inspectFile } from './inspect.ts';
+export type { FieldSummary, InspectIssue, InspectOptions, InspectReport, InspectSchema } from './inspect.ts';
