@@ -91,7 +91,9 @@ export async function inspectFile(path: string, opts: InspectOptions = {}): Prom
             { id: `row-${report.rows - 1}`, ...recordToProblem(rec.value) },
             where,
           )
-        : validateRecord(schema === 'attempt' ? AttemptSchema : GradeSchema, rec.value, where);
+        : schema === 'attempt'
+          ? validateRecord(AttemptSchema, rec.value, where)
+          : validateRecord(GradeSchema, rec.value, where);
     if (!checked.ok) fail(checked.error);
     else if (schema === 'problem') {
       const id = (checked.value as { id: string }).id;
