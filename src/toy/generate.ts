@@ -1,0 +1,126 @@
+// Problem generators (seed + difficulty → spec → Problem with reference proof and rubric) and the
+// train / validation / test splits. Splits are drawn from separate seed streams and made disjoint by
+// statement; the long split holds chains whose proofs need several turns (see turn-budget.ts).
+import type { Problem } from '../core/problem.ts';
+import { Rng, deriveSeed } from '../core/rng.ts';
+import { rubricFor } from './rubric.ts';
+import { type Family, MAX_CHAIN, type Op, POLYS, type ToySpec, statementOf } from './spec.ts';
+import { referenceProof } from './teacher.ts';
+
+export const SHORT_CHAIN = { min: 2, max: 8 } as const;
+export const LONG_CHAIN = { min: 16, max: MAX_CHAIN } as const;
+const CHAIN_MODS = [5, 7, 9];
+const CASE_MODS = { min: 3, max: 8 } as const;
+
+export type Length = 'short' | 'long';
+
+export interface ToyProblemMeta {
+  family: Family;
+  length: Length;
+  difficulty: number;
+  seed: number;
+}
+
+function chainSpec(rng: Rng, length: number): ToySpec {
+  const m = rng.pick(CHAIN_MODS);
+  const ops: Op[] = Array.from({ length }, () =>
+    rng.next() < 0.5
+      ? { op: '+', k: rng.int(1, Math.min(6, m - 1)) }
+      : { op: '*', k: rng.int(2, Math.min(6, m - 1)) },
+  );
+  return { family: 'chain', start: rng.int(1, m - 1), ops, mod: m };
+}
+
+/** Spec for a family at a difficulty: chain = number of steps, cases = modulus, roads = divisor. */
+export function generateSpec(family: Family, seed: number, difficulty?: number): ToySpec {
+  const rng = new Rng(seed);
+  switch (family) {
+    case 'chain':
+      return chainSpec(rng, difficulty ?? rng.int(SHORT_CHAIN.min, SHORT_CHAIN.max));
+    case 'cases':
+      return { family, poly: rng.pick(POLYS).text, mod: difficulty ?? rng.int(CASE_MODS.min, CASE_MODS.max) };
+    case 'roads': {
+      const poly = rng.pick(
+        POLYS.filter((p) => p.factor && (difficulty === undefined || difficulty <= 2 || p.run === 3)),
+      );
+      const choices = poly.run === 3 ? [2, 3, 6] : [2];
+      const divisor =
+        difficulty !== undefined && choices.includes(difficulty) ? difficulty : rng.pick(choices);
+      return { family, poly: poly.text, divisor };
+    }
+  }
+}
+
+export function difficultyOf(spec: ToySpec): number {
+  return spec.family === 'chain' ? spec.ops.length : spec.family === 'cases' ? spec.mod : spec.divisor;
+}
+
+export function toProblem(id: string, spec: ToySpec, meta: ToyProblemMeta): Problem {
+  return {
+    id,
+    statement: statementOf(spec),
+    referenceSolution: referenceProof(spec),
+    rubric: rubricFor(id, spec),
+    source: 'olympiad-lite',
+    category: spec.family,
+    difficulty: String(meta.difficulty),
+    meta: { ...meta },
+  };
+}
+
+/** One problem of a split: short (any family, short chains) or long (long chains). */
+export function generateProblem(seed: number, length: Length, id: string): Problem {
+  const rng = new Rng(deriveSeed(seed, 'pick'));
+  let spec: ToySpec;
+  if (length === 'long') spec = generateSpec('chain', seed, rng.int(LONG_CHAIN.min, LONG_CHAIN.max));
+  else {
+    const u = rng.next();
+    spec = generateSpec(u < 0.45 ? 'chain' : u < 0.75 ? 'cases' : 'roads', seed);
+  }
+  return toProblem(id, spec, { family: spec.family, length, difficulty: difficultyOf(spec), seed });
+}
+
+export type SplitName = 'train' | 'validation' | 'test';
+
+export interface SplitOptions {
+  seed: number;
+  train: number;
+  validation: number;
+  test: number;
+  /** Fraction of each split that is long. */
+  longFraction?: number;
+}
+
+export type Splits = Record<SplitName, Problem[]>;
+
+/**
+ * Builds the three splits. Each draws from its own seed stream; held-out splits are built first and
+ * train (then validation) skips any statement already used, so no statement appears in two splits.
+ */
+export function buildSplits(opts: SplitOptions): Splits {
+  const used = new Set<string>();
+  const make = (name: SplitName, count: number): Problem[] => {
+    const out: Problem[] = [];
+    const nLong = Math.round(count * (opts.longFraction ?? 0.25));
+    for (let i = 0; out.length < count && i < count * 50; i++) {
+      const length: Length = out.length < count - nLong ? 'short' : 'long';
+      const p = generateProblem(deriveSeed(opts.seed, name, i), length, `ol-${name}-${out.length}`);
+      if (used.has(p.statement)) continue;
+      used.add(p.statement);
+      out.push(p);
+    }
+    if (out.length < count) throw new Error(`could not draw ${count} distinct ${name} problems`);
+    return out;
+  };
+  const test = make('test', opts.test);
+  const validation = make('validation', opts.validation);
+  const train = make('train', opts.train);
+  return { train, validation, test };
+}
+
+export function metaOf(problem: Problem): ToyProblemMeta | undefined {
+  const m = problem.meta as Partial<ToyProblemMeta> | undefined;
+  return m && typeof m.family === 'string' && typeof m.length === 'string'
+    ? (m as ToyProblemMeta)
+    : undefined;
+}

@@ -1,0 +1,98 @@
+// The house style's line grammar: each proof line is parsed on its own into a typed claim, so the
+// grader can check every claim and ignore everything else (garbage, truncated lines). Repeated or
+// reordered lines are judged on their content; nothing here depends on line order.
+import { LETTERS } from './spec.ts';
+
+export type ProofLine =
+  | { kind: 'step'; index: number; a: number; op: '+' | '*'; k: number; c: number; mod: number }
+  | { kind: 'step-claim'; index: number; value: number }
+  | { kind: 'given'; index: number; value: number }
+  | { kind: 'case'; r: number; lhs: string; v: number; mod: number }
+  | { kind: 'case-claim'; r: number; v: number }
+  | { kind: 'factor'; lhs: string; rhs: string }
+  | { kind: 'product'; run: number; divisor: number }
+  | { kind: 'product-claim'; divisor: number }
+  | { kind: 'conclusion'; text: string };
+
+const STEP = /^Step ([a-x])\. (\d+) ?([+*]) ?(\d+) = (\d+) \(mod (\d+)\)\.?$/;
+const STEP_CLAIM = /^Step ([a-x])\. Clearly the value is (\d+)\.?$/;
+const GIVEN = /^Given\. Step ([a-x]) gives (\d+)\.?$/;
+const CASE = /^Case (\d+)\. ([0-9*+\-() ]+?) = (\d+) \(mod (\d+)\)\.?$/;
+const CASE_CLAIM = /^Case (\d+)\. Clearly this gives (\d+)\.?$/;
+const FACTOR = /^Factor\. ([n0-9*+\-() ]+?) = ([n0-9*+\-() ]+?)\.?$/;
+const PRODUCT = /^Product\. These are (\d+) consecutive integers, so the product is divisible by (\d+)\.?$/;
+const PRODUCT_CLAIM = /^Product\. Clearly the product is divisible by (\d+)\.?$/;
+const CONCLUSION = /^Conclusion\. (.+?)\.?(?: QED)?$/;
+
+/** Parses one line; null for anything outside the grammar (it earns nothing and costs nothing). */
+export function parseLine(raw: string): ProofLine | null {
+  const line = raw.trim().replace(/\s+/g, ' ');
+  if (line.length < 6) return null;
+  let m: RegExpExecArray | null;
+  switch (line[0]) {
+    case 'S':
+      if ((m = STEP.exec(line)))
+        return {
+          kind: 'step',
+          index: LETTERS.indexOf(m[1]) + 1,
+          a: Number(m[2]),
+          op: m[3] as '+' | '*',
+          k: Number(m[4]),
+          c: Number(m[5]),
+          mod: Number(m[6]),
+        };
+      if ((m = STEP_CLAIM.exec(line)))
+        return { kind: 'step-claim', index: LETTERS.indexOf(m[1]) + 1, value: Number(m[2]) };
+      return null;
+    case 'G':
+      if ((m = GIVEN.exec(line)))
+        return { kind: 'given', index: LETTERS.indexOf(m[1]) + 1, value: Number(m[2]) };
+      return null;
+    case 'C':
+      if ((m = CASE.exec(line)))
+        return {
+          kind: 'case',
+          r: Number(m[1]),
+          lhs: m[2].replace(/ /g, ''),
+          v: Number(m[3]),
+          mod: Number(m[4]),
+        };
+      if ((m = CASE_CLAIM.exec(line))) return { kind: 'case-claim', r: Number(m[1]), v: Number(m[2]) };
+      if ((m = CONCLUSION.exec(line))) return { kind: 'conclusion', text: m[1].replace(/\.$/, '') };
+      return null;
+    case 'F':
+      if ((m = FACTOR.exec(line)))
+        return { kind: 'factor', lhs: m[1].replace(/ /g, ''), rhs: m[2].replace(/ /g, '') };
+      return null;
+    case 'P':
+      if ((m = PRODUCT.exec(line))) return { kind: 'product', run: Number(m[1]), divisor: Number(m[2]) };
+      if ((m = PRODUCT_CLAIM.exec(line))) return { kind: 'product-claim', divisor: Number(m[1]) };
+      return null;
+    default:
+      return null;
+  }
+}
+
+export function parseProof(text: string): ProofLine[] {
+  const out: ProofLine[] = [];
+  for (const raw of text.split('\n')) {
+    const p = parseLine(raw);
+    if (p) out.push(p);
+  }
+  return out;
+}
+
+/** Renders lines in the house style (the teacher and the tests use these). */
+export const render = {
+  step: (index: number, a: number, op: string, k: number, c: number, m: number) =>
+    `Step ${LETTERS[index - 1]}. ${a}${op}${k} = ${c} (mod ${m}).`,
+  stepClaim: (index: number, value: number) => `Step ${LETTERS[index - 1]}. Clearly the value is ${value}.`,
+  given: (index: number, value: number) => `Given. Step ${LETTERS[index - 1]} gives ${value}.`,
+  case: (r: number, lhs: string, v: number, m: number) => `Case ${r}. ${lhs} = ${v} (mod ${m}).`,
+  caseClaim: (r: number, v: number) => `Case ${r}. Clearly this gives ${v}.`,
+  factor: (lhs: string, rhs: string) => `Factor. ${lhs} = ${rhs}.`,
+  product: (run: number, d: number) =>
+    `Product. These are ${run} consecutive integers, so the product is divisible by ${d}.`,
+  productClaim: (d: number) => `Product. Clearly the product is divisible by ${d}.`,
+  conclusion: (text: string) => `Conclusion. ${text}. QED`,
+};

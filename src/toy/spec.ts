@@ -1,0 +1,235 @@
+// Olympiad-lite problem specs: the three families (chain, cases, roads), their statements in a fixed
+// grammar, and the parser that recovers a spec from a statement so the grader needs nothing but the
+// problem text. Truth (every intermediate value) is computed here from the spec.
+
+export type Op = { op: '+' | '*'; k: number };
+
+export interface ChainSpec {
+  family: 'chain';
+  start: number;
+  ops: Op[];
+  mod: number;
+}
+
+export interface CasesSpec {
+  family: 'cases';
+  poly: string;
+  mod: number;
+}
+
+export interface RoadsSpec {
+  family: 'roads';
+  poly: string;
+  divisor: number;
+}
+
+export type ToySpec = ChainSpec | CasesSpec | RoadsSpec;
+export type Family = ToySpec['family'];
+
+/** Polynomials the case and two-roads families use; `factor` names the consecutive-product form. */
+export interface Poly {
+  text: string;
+  factor?: string;
+  /** Number of consecutive integers in the factorisation. */
+  run?: number;
+}
+
+export const POLYS: Poly[] = [
+  { text: 'n*n' },
+  { text: 'n*n+1' },
+  { text: 'n*n*n' },
+  { text: 'n*n+n', factor: 'n*(n+1)', run: 2 },
+  { text: 'n*n-n', factor: '(n-1)*n', run: 2 },
+  { text: 'n*n*n-n', factor: '(n-1)*n*(n+1)', run: 3 },
+  { text: 'n*n*n+3*n*n+2*n', factor: 'n*(n+1)*(n+2)', run: 3 },
+];
+
+export const LETTERS = 'abcdefghijklmnopqrstuvwx';
+export const MAX_CHAIN = LETTERS.length;
+
+export function polyByText(text: string): Poly | undefined {
+  return POLYS.find((p) => p.text === text);
+}
+
+export function mod(a: number, m: number): number {
+  return ((a % m) + m) % m;
+}
+
+/** Values after each step of a chain: values[0] = start, values[i] = after op i (1-based). */
+export function chainValues(spec: ChainSpec): number[] {
+  const out = [mod(spec.start, spec.mod)];
+  for (const { op, k } of spec.ops) {
+    const prev = out[out.length - 1];
+    out.push(mod(op === '+' ? prev + k : prev * k, spec.mod));
+  }
+  return out;
+}
+
+/** Sorted set of residues a polynomial takes mod m. */
+export function polyImage(poly: string, m: number): number[] {
+  const set = new Set<number>();
+  for (let r = 0; r < m; r++) set.add(mod(evalExpr(substitute(poly, r)) ?? 0, m));
+  return [...set].sort((a, b) => a - b);
+}
+
+/** Replaces the variable n by a number literal. */
+export function substitute(poly: string, n: number): string {
+  return poly.replace(/n/g, String(n));
+}
+
+/** "0", "0 or 2", "0, 1 or 4". */
+export function formatSet(values: readonly number[]): string {
+  if (values.length === 1) return String(values[0]);
+  return `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
+}
+
+export function parseSet(text: string): number[] | null {
+  const parts = text.split(/,\s*|\s+or\s+/).map((s) => s.trim());
+  if (!parts.every((p) => /^\d+$/.test(p))) return null;
+  return [...new Set(parts.map(Number))].sort((a, b) => a - b);
+}
+
+export function formatOps(ops: readonly Op[]): string {
+  return ops.map((o, i) => `${LETTERS[i]}${o.op}${o.k}`).join(' ');
+}
+
+export function statementOf(spec: ToySpec): string {
+  switch (spec.family) {
+    case 'chain': {
+      const result = chainValues(spec)[spec.ops.length];
+      return `Start with ${spec.start}. Apply ${formatOps(spec.ops)} in turn, mod ${spec.mod}. Prove that the result is ${result}.`;
+    }
+    case 'cases':
+      return `Prove that ${spec.poly} mod ${spec.mod} is always ${formatSet(polyImage(spec.poly, spec.mod))}.`;
+    case 'roads':
+      return `Prove that ${spec.divisor} divides ${spec.poly} for every integer n.`;
+  }
+}
+
+const CHAIN_RE =
+  /Start with (\d+)\. Apply ((?:[a-x][+*]\d+ ?)+) in turn, mod (\d+)\. Prove that the result is (\d+)\./;
+const CASES_RE = /Prove that ([n0-9*+\-()]+) mod (\d+) is always ([0-9, or]+)\./;
+const ROADS_RE = /Prove that (\d+) divides ([n0-9*+\-()]+) for every integer n\./;
+
+export interface ParsedStatement {
+  spec: ToySpec;
+  /** The claimed result (chain) or set (cases), as written in the statement. */
+  claim: string;
+}
+
+/** Recovers the spec from a statement (anywhere in the text); null when it is not an Olympiad-lite problem. */
+export function parseStatement(text: string): ParsedStatement | null {
+  let m = CHAIN_RE.exec(text);
+  if (m) {
+    const ops: Op[] = [];
+    for (const [i, tok] of m[2].trim().split(/\s+/).entries()) {
+      const t = /^([a-x])([+*])(\d+)$/.exec(tok);
+      if (!t || t[1] !== LETTERS[i]) return null;
+      ops.push({ op: t[2] as '+' | '*', k: Number(t[3]) });
+    }
+    const spec: ChainSpec = { family: 'chain', start: Number(m[1]), ops, mod: Number(m[3]) };
+    if (spec.mod < 2) return null;
+    return { spec, claim: m[4] };
+  }
+  m = CASES_RE.exec(text);
+  if (m && polyByText(m[1])) {
+    const spec: CasesSpec = { family: 'cases', poly: m[1], mod: Number(m[2]) };
+    if (spec.mod < 2) return null;
+    return { spec, claim: m[3] };
+  }
+  m = ROADS_RE.exec(text);
+  if (m && polyByText(m[2])?.factor) {
+    return { spec: { family: 'roads', poly: m[2], divisor: Number(m[1]) }, claim: m[1] };
+  }
+  return null;
+}
+
+/**
+ * Evaluates an integer expression over + - * and parentheses (no variables). Null when malformed.
+ * Used to check every arithmetic claim a proof makes.
+ */
+export function evalExpr(src: string): number | null {
+  let i = 0;
+  const s = src.replace(/\s+/g, '');
+  const peek = () => s[i];
+  function atom(): number | null {
+    if (peek() === '(') {
+      i++;
+      const v = sum();
+      if (v === null || peek() !== ')') return null;
+      i++;
+      return v;
+    }
+    if (peek() === '-') {
+      i++;
+      const v = atom();
+      return v === null ? null : -v;
+    }
+    const start = i;
+    while (i < s.length && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+    return i > start ? Number(s.slice(start, i)) : null;
+  }
+  function product(): number | null {
+    let v = atom();
+    while (v !== null && peek() === '*') {
+      i++;
+      const r = atom();
+      v = r === null ? null : v * r;
+    }
+    return v;
+  }
+  function sum(): number | null {
+    let v = product();
+    while (v !== null && (peek() === '+' || peek() === '-')) {
+      const plus = s[i++] === '+';
+      const r = product();
+      v = r === null ? null : plus ? v + r : v - r;
+    }
+    return v;
+  }
+  const v = sum();
+  return v !== null && i === s.length && Number.isSafeInteger(v) ? v : null;
+}
+
+/** Whether two expressions in n agree on a range of integers (a sound check for these low degrees). */
+export function samePolynomial(a: string, b: string): boolean {
+  for (let n = -4; n <= 5; n++) {
+    const x = evalExpr(substitute(a, n));
+    const y = evalExpr(substitute(b, n));
+    if (x === null || y === null || x !== y) return false;
+  }
+  return true;
+}
+
+/** Offsets c of the factors (n+c) when `expr` is a product of such factors, else null. */
+export function factorOffsets(expr: string): number[] | null {
+  const parts = splitTopLevelProduct(expr.replace(/\s+/g, ''));
+  if (!parts) return null;
+  const out: number[] = [];
+  for (const p of parts) {
+    if (p === 'n') out.push(0);
+    else {
+      const m = /^\(n([+-]\d+)\)$/.exec(p);
+      if (!m) return null;
+      out.push(Number(m[1]));
+    }
+  }
+  return out.sort((a, b) => a - b);
+}
+
+function splitTopLevelProduct(s: string): string[] | null {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] === '(') depth++;
+    else if (s[i] === ')') depth--;
+    else if (s[i] === '*' && depth === 0) {
+      parts.push(s.slice(start, i));
+      start = i + 1;
+    }
+    if (depth < 0) return null;
+  }
+  parts.push(s.slice(start));
+  return depth === 0 && parts.every((p) => p.length > 0) ? parts : null;
+}

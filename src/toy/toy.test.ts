@@ -1,0 +1,245 @@
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../core/rng.ts';
+import { RubricSchema, rubricMaxPoints } from '../core/rubric.ts';
+import {
+  DEFAULT_ERROR_RATES,
+  ERROR_KINDS,
+  buildSftSet,
+  buildSplits,
+  checkProof,
+  createToyGrader,
+  generateSpec,
+  parseStatement,
+  pretrainCorpus,
+  respondAsToyJudge,
+  statementOf,
+  summarizeToy,
+  teacherProof,
+  turnBudget,
+} from './index.ts';
+
+// 3 → *4 → 5 → +2 → 0 → *5 → 0 → +1 → 1 (mod 7); segments [a] [b c] [d], 2 points each.
+const CHAIN = 'Start with 3. Apply a*4 b+2 c*5 d+1 in turn, mod 7. Prove that the result is 1.';
+const A = 'Step a. 3*4 = 5 (mod 7).';
+const B = 'Step b. 5+2 = 0 (mod 7).';
+const C = 'Step c. 0*5 = 0 (mod 7).';
+const D = 'Step d. 0+1 = 1 (mod 7).';
+const END = 'Conclusion. The result is 1. QED';
+// n*n+n mod 4: 0, 2, 2, 0; groups {0,1} and {2,3}.
+const CASES = 'Prove that n*n+n mod 4 is always 0 or 2.';
+const K = [
+  'Case 0. 0*0+0 = 0 (mod 4).',
+  'Case 1. 1*1+1 = 2 (mod 4).',
+  'Case 2. 2*2+2 = 2 (mod 4).',
+  'Case 3. 3*3+3 = 0 (mod 4).',
+];
+const ROADS = 'Prove that 6 divides n*n*n-n for every integer n.';
+const FACTOR = 'Factor. n*n*n-n = (n-1)*n*(n+1).';
+const PRODUCT = 'Product. These are 3 consecutive integers, so the product is divisible by 6.';
+const R = [0, 1, 2, 3, 4, 5].map((r) => `Case ${r}. ${r}*${r}*${r}-${r} = 0 (mod 6).`);
+
+const table: Array<[string, string, string[], number]> = [
+  ['chain: complete', CHAIN, [A, B, C, D, END], 7],
+  [
+    'chain: slip that propagates, wrong conclusion',
+    CHAIN,
+    [
+      A,
+      'Step b. 5+2 = 1 (mod 7).',
+      'Step c. 1*5 = 5 (mod 7).',
+      'Step d. 5+1 = 6 (mod 7).',
+      'Conclusion. The result is 6. QED',
+    ],
+    1,
+  ],
+  ['chain: missing step', CHAIN, [A, B, D, END], 5],
+  ['chain: unjustified step', CHAIN, [A, B, 'Step c. Clearly the value is 0.', D, END], 4],
+  ['chain: early stop', CHAIN, [A, B], 2],
+  [
+    'chain: reordered, repeated, garbage',
+    CHAIN,
+    ['blah blah', D, A, 'Step z. 1+1 = 2 (mod 7).', C, A, 'Step c. 0*5 =', B, '', END, END],
+    7,
+  ],
+  ['chain: wrong operation', CHAIN, [A, 'Step b. 5*2 = 3 (mod 7).', C, D, END], 4],
+  ['chain: true carried value', CHAIN, ['Given. Step c gives 0.', D, END], 7],
+  [
+    'chain: false carried value',
+    CHAIN,
+    ['Given. Step c gives 3.', 'Step d. 3+1 = 4 (mod 7).', 'Conclusion. The result is 4. QED'],
+    0,
+  ],
+  ['chain: conclusion only', CHAIN, [END], 0],
+  ['chain: empty', CHAIN, [], 0],
+  ['cases: complete', CASES, [...K, 'Conclusion. Every case gives 0 or 2. QED'], 7],
+  ['cases: missing case', CASES, [...K.slice(0, 3), 'Conclusion. Every case gives 0 or 2. QED'], 3],
+  [
+    'cases: false case',
+    CASES,
+    [K[0], K[1], 'Case 2. 2*2+2 = 0 (mod 4).', K[3], 'Conclusion. Every case gives 0 or 2. QED'],
+    2,
+  ],
+  ['cases: wrong conclusion', CASES, [...K, 'Conclusion. Every case gives 0, 1 or 2. QED'], 3],
+  [
+    'cases: not evaluated at n',
+    CASES,
+    ['Case 0. 0 = 0 (mod 4).', K[1], K[2], K[3], 'Conclusion. Every case gives 0 or 2. QED'],
+    3,
+  ],
+  ['roads: factorisation route', ROADS, [FACTOR, PRODUCT, 'Conclusion. 6 divides n*n*n-n. QED'], 7],
+  ['roads: case route', ROADS, [...R, 'Conclusion. 6 divides n*n*n-n. QED'], 7],
+  [
+    'roads: both routes count once (max, not sum)',
+    ROADS,
+    [...R, FACTOR, PRODUCT, 'Conclusion. 6 divides n*n*n-n. QED'],
+    7,
+  ],
+  [
+    'roads: false factorisation',
+    ROADS,
+    ['Factor. n*n*n-n = (n-1)*n*(n+2).', PRODUCT, 'Conclusion. 6 divides n*n*n-n. QED'],
+    0,
+  ],
+  ['roads: factor only', ROADS, [FACTOR, 'Conclusion. 6 divides n*n*n-n. QED'], 3],
+  [
+    'roads: unjustified product',
+    ROADS,
+    [FACTOR, 'Product. Clearly the product is divisible by 6.', 'Conclusion. 6 divides n*n*n-n. QED'],
+    2,
+  ],
+  ['roads: half the cases', ROADS, [...R.slice(0, 3), 'Conclusion. 6 divides n*n*n-n. QED'], 3],
+];
+
+describe('toy grader on hand-written proofs', () => {
+  it.each(table)('%s', (_name, statement, lines, score) => {
+    const r = checkProof(statement, lines.join('\n'));
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(r.verdict.score).toBe(score);
+  });
+
+  it('is deterministic and a failure is not a score', async () => {
+    const grader = createToyGrader();
+    const attempt = {
+      problemId: 'p',
+      sampleIndex: 0,
+      scaffold: 'pure',
+      turns: [],
+      finalProof: [A, B, C, D, END].join('\n'),
+      usage: { promptTokens: 0, completionTokens: 0, reasoningTokens: 0, cost: 0, latencyMs: 0, calls: 0 },
+      cost: 0,
+    };
+    const g1 = await grader.grade({ problem: { id: 'p', statement: CHAIN }, attempt });
+    const g2 = await grader.grade({ problem: { id: 'p', statement: CHAIN }, attempt });
+    expect(g1).toEqual(g2);
+    expect(g1.score).toBe(7);
+    const bad = await grader.grade({
+      problem: { id: 'q', statement: 'Prove the Riemann hypothesis.' },
+      attempt,
+    });
+    expect(bad.score).toBeNull();
+    expect(bad.graderError).toMatch(/not an Olympiad-lite/);
+    const falseClaim = await grader.grade({
+      problem: { id: 'q', statement: CHAIN.replace('is 1.', 'is 2.') },
+      attempt,
+    });
+    expect(falseClaim.score).toBeNull();
+  });
+
+  it('speaks the judge XML for a rubric prompt', () => {
+    const prompt = `Grade it.\n\n# Problem\n${CHAIN}\n\n# Marking scheme\nseg-1 (2 points)\n\n# Candidate proof\n~~~~ BEGIN\n${[A, B, 'Step c. Clearly the value is 0.', D, END].join('\n')}\n~~~~ END\n\nReply with XML.`;
+    const xml = respondAsToyJudge(prompt);
+    expect(xml).toMatch(/<score>4<\/score>/);
+    expect(xml).toMatch(/<errors>\n1\. Step c asserts a value without computing it\.\n<\/errors>/);
+    expect(respondAsToyJudge('hello')).not.toMatch(/<score>/);
+  });
+
+  it('grades at least 10,000 proofs per second', () => {
+    const proofs = [
+      [A, B, C, D, END].join('\n'),
+      [...K, 'Conclusion. Every case gives 0 or 2. QED'].join('\n'),
+    ];
+    const statements = [CHAIN, CASES];
+    const start = performance.now();
+    let n = 0;
+    while (n < 20000) {
+      checkProof(statements[n % 2], proofs[n % 2]);
+      n++;
+    }
+    const perSecond = n / ((performance.now() - start) / 1000);
+    expect(perSecond).toBeGreaterThan(10000);
+  });
+});
+
+describe('Olympiad-lite generation', () => {
+  const splits = buildSplits({ seed: 7, train: 300, validation: 40, test: 80 });
+
+  it('round-trips statements and gives valid rubrics worth 7 with reference proofs scoring 7', () => {
+    for (const p of [...splits.train, ...splits.test]) {
+      expect(parseStatement(p.statement)).not.toBeNull();
+      const rubric = RubricSchema.parse(p.rubric);
+      expect(rubricMaxPoints(rubric)).toBe(7);
+      const r = checkProof(p.statement, p.referenceSolution ?? '');
+      expect(r.ok && r.verdict.score).toBe(7);
+    }
+    const spec = generateSpec('roads', 3, 6);
+    expect(statementOf(spec)).toMatch(/^Prove that 6 divides/);
+  });
+
+  it('splits by seed with no overlap and are reproducible', () => {
+    const sets = [splits.train, splits.validation, splits.test].map(
+      (s) => new Set(s.map((p) => p.statement)),
+    );
+    for (let i = 0; i < 3; i++)
+      for (let j = i + 1; j < 3; j++) expect([...sets[i]].filter((s) => sets[j].has(s))).toEqual([]);
+    expect(buildSplits({ seed: 7, train: 300, validation: 40, test: 80 }).test).toEqual(splits.test);
+    expect(splits.test.filter((p) => (p.meta as { length: string }).length === 'long').length).toBe(20);
+  });
+
+  it('ties the turn budget to the tokenizer: long proofs never fit one turn', () => {
+    const count = (s: string) => Math.ceil(s.length / 3);
+    const b = turnBudget(count, splits.test);
+    expect(b.longMin).toBeGreaterThan(b.tokens);
+    expect(() => turnBudget((s) => (s.length > 100 ? 1 : 0), splits.test)).toThrow(/would fit/);
+  });
+
+  it('injects teacher errors at the configured rates', () => {
+    const rates = { slip: 0.2, missing: 0.1, unjustified: 0.1, 'early-stop': 0.05 };
+    const rng = new Rng(11);
+    const counts = new Map<string, number>();
+    const n = 4000;
+    for (let i = 0; i < n; i++) {
+      const t = teacherProof(generateSpec(i % 2 ? 'cases' : 'chain', i), rng, rates);
+      counts.set(String(t.error), (counts.get(String(t.error)) ?? 0) + 1);
+    }
+    for (const k of ERROR_KINDS) expect(Math.abs((counts.get(k) ?? 0) / n - rates[k])).toBeLessThan(0.025);
+    expect(Math.abs((counts.get('null') ?? 0) / n - 0.55)).toBeLessThan(0.03);
+  });
+
+  it('builds a FineProofs-like set whose grades spread over 0–7', () => {
+    const rows = buildSftSet(splits.train, { seed: 1, rates: DEFAULT_ERROR_RATES });
+    const grades = new Set(rows.map((r) => r.grade));
+    expect(grades.size).toBeGreaterThanOrEqual(6);
+    expect(rows.filter((r) => r.error === null).every((r) => r.grade === 7)).toBe(true);
+    expect(rows.some((r) => r.kind === 'rc-refine' && r.proof.startsWith('Given.'))).toBe(true);
+  });
+
+  it('pretraining corpus has no house-style proofs and no held-out statements', () => {
+    const text = pretrainCorpus({ seed: 1, lines: 500, statements: splits.train.map((p) => p.statement) });
+    expect(text).not.toMatch(/^Step [a-x]\./m);
+    expect(text).not.toMatch(/Conclusion\./);
+    for (const p of splits.test) expect(text.includes(p.statement)).toBe(false);
+  });
+
+  it('summarizer carries the furthest claimed step and replaces the summary', () => {
+    const problem = { id: 'p', statement: CHAIN };
+    const s1 = summarizeToy({ problem, summary: null, reasoning: [A, B].join('\n') });
+    expect(s1).toBe('Known: step b gives 0.');
+    expect(summarizeToy({ problem, summary: s1, reasoning: 'garbage' })).toBe(s1);
+    expect(summarizeToy({ problem, summary: s1, reasoning: ['Given. Step b gives 0.', C].join('\n') })).toBe(
+      'Known: step c gives 0.',
+    );
+    expect(
+      summarizeToy({ problem: { id: 'q', statement: CASES }, summary: null, reasoning: K.join('\n') }),
+    ).toBe('Known: nothing carried.');
+  });
+});
