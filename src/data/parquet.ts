@@ -3,17 +3,21 @@
 // as pyarrow writes them) so Python tools read them back as lists and dicts, and nulls survive.
 import { writeFile } from 'node:fs/promises';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
+import { compressors } from 'hyparquet-compressors';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { InputError } from '../core/errors.ts';
 
 type Row = Record<string, unknown>;
 
-/** All rows of a Parquet file as plain objects; INT64 values become numbers when exactly representable. */
+/**
+ * All rows of a Parquet file as plain objects (snappy, gzip, zstd, brotli, lz4); INT64 values become
+ * numbers when exactly representable, decimal strings otherwise.
+ */
 export async function readParquet(path: string): Promise<Row[]> {
   let rows: Row[];
   try {
     const file = await asyncBufferFromFile(path);
-    rows = (await parquetReadObjects({ file })) as Row[];
+    rows = (await parquetReadObjects({ file, compressors })) as Row[];
   } catch (e) {
     throw new InputError(`cannot read Parquet: ${(e as Error).message}`, { file: path });
   }
