@@ -9,7 +9,14 @@ import { deriveSeed } from '../core/rng.ts';
 import { RunLogSchema } from '../core/run-log.ts';
 import { emptyUsage } from '../core/usage.ts';
 import type { Grader } from '../grading/types.ts';
-import { functionProvider } from '../scaffolds/function-provider.ts';
+import {
+  createMockProvider,
+  type MockProviderCall,
+  type MockProviderReply,
+} from '../providers/mock-provider.ts';
+
+const functionProvider = (respond: (c: MockProviderCall) => MockProviderReply | Promise<MockProviderReply>) =>
+  createMockProvider({ model: 'mock:policy', respond });
 import { runEval } from './run-eval.ts';
 
 const problems: Problem[] = Array.from({ length: 6 }, (_, i) => ({
@@ -60,9 +67,6 @@ describe('runEval', () => {
     const provider = functionProvider(
       ({ prompt }) =>
         `proof of ${prompt.match(/number (\d)/)?.[1]} score=${prompt.includes('number 1') ? 7 : 3}`,
-      {
-        costPerToken: 0.01,
-      },
     );
     const out = tmp();
     const res = await runEval({
@@ -87,12 +91,12 @@ describe('runEval', () => {
       scaffold: 'pure',
       samples: 2,
       seed: 5,
-      model: 'function',
+      model: 'mock:policy',
     });
     expect(log.environment.node).toBe(process.version);
     expect(log.metrics.mean).toBeCloseTo((7 + 5 * 3) / 6);
     expect(log.metrics).toMatchObject({ samples: 12, graded: 12, graderErrors: 0, generationErrors: 0 });
-    expect((log.metrics.cost as { generation: number }).generation).toBeGreaterThan(0);
+    expect((log.metrics.tokens as { prompt: number }).prompt).toBeGreaterThan(0);
     expect(res.generated).toBe(12);
     expect(res.graded).toBe(12);
     // Seeds are derived per (run seed, problem, sample) and reach the provider.

@@ -9,4 +9,3 @@ export { reasoningCacheOptions, type SummarizeFn, type SummarizeInput } from './
 export { parseIssues } from './generate-verify-refine.ts';
 export { parseVerdict } from './self-check.ts';
 export { parseBest } from './best-of-n.ts';
-export { functionProvider, type ProviderCall } from './function-provider.ts';

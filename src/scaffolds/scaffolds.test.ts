@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Problem } from '../core/problem.ts';
-import { functionProvider, type ProviderCall, type ScriptedReply } from './function-provider.ts';
+import {
+  createMockProvider,
+  type MockProviderCall as ProviderCall,
+  type MockProviderReply as ScriptedReply,
+} from '../providers/mock-provider.ts';
+import type { Provider } from '../providers/types.ts';
 import { getScaffold, parseOptionPairs, parseScaffoldOptions } from './registry.ts';
 import { runScaffold, type ProviderMap } from './run-scaffold.ts';
 import { parseBest } from './best-of-n.ts';
@@ -10,17 +15,29 @@ import { splitThinking } from './think.ts';
 
 const problem: Problem = { id: 'p1', statement: 'Prove that 1 + 1 = 2.' };
 
+/** The scripted mock provider with a price per token, so cost accounting is visible. */
+function priced(respond: (c: ProviderCall) => ScriptedReply, model: string, perToken = 0) {
+  const mock = createMockProvider({ model, respond });
+  const provider: Provider = {
+    name: model,
+    generate: async (req) => {
+      const r = await mock.generate(req);
+      const tokens = r.usage.promptTokens + r.usage.completionTokens;
+      return { ...r, usage: { ...r.usage, cost: tokens * perToken } };
+    },
+  };
+  return Object.assign(provider, { calls: mock.calls });
+}
+
 function run(
   name: string,
   respond: (c: ProviderCall) => ScriptedReply,
   options: Record<string, unknown> = {},
   extra: Record<string, (c: ProviderCall) => ScriptedReply> = {},
 ) {
-  const policy = functionProvider(respond, { name: 'policy', costPerToken: 0.001 });
+  const policy = priced(respond, 'policy', 0.001);
   const providers: ProviderMap = { policy };
-  const others = Object.fromEntries(
-    Object.entries(extra).map(([k, f]) => [k, functionProvider(f, { name: k })]),
-  );
+  const others = Object.fromEntries(Object.entries(extra).map(([k, f]) => [k, priced(f, k)]));
   Object.assign(providers, others);
   const scaffold = getScaffold(name);
   const attempt = runScaffold(
