@@ -1,0 +1,251 @@
+// Continuous-batching generation engine over the tiny GPT's KV cache: requests (prompt ids, sampling
+// settings, seed, stop strings) queue up, join the running batch as soon as a cache slot is free, and
+// decode together one token per step. Text streams out through `onDelta`; each request resolves with its
+// text, finish reason and token counts. Used by the `local:` provider and by `qed serve`.
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { TextDecoder } from 'node:util';
+import { Rng } from '../core/rng.ts';
+import type { GPT } from '../tiny/gpt.ts';
+import { KVCache, forwardCached, type CacheItem } from '../tiny/kv-cache.ts';
+import type { Tokenizer } from '../tiny/tokenizer.ts';
+
+export interface GenerationJob {
+  promptIds: number[];
+  maxNewTokens: number;
+  /** 0 = greedy. */
+  temperature: number;
+  topP: number;
+  seed: number;
+  /** Generation ends when one of these token ids is sampled (it is not part of the text). */
+  stopTokens: ReadonlySet<number>;
+  /** Generation ends when the text contains one of these; the text is cut before it. */
+  stopStrings: readonly string[];
+  /** Receives text as it becomes final (never a prefix of a stop string, never half a character). */
+  onDelta?: (text: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface GenerationOutcome {
+  text: string;
+  finishReason: 'stop' | 'length';
+  promptTokens: number;
+  /** Tokens sampled, including a stop token when one ended the generation. */
+  completionTokens: number;
+}
+
+interface Running {
+  job: GenerationJob;
+  slot: number;
+  rng: Rng;
+  pending: number[]; // tokens to feed on the next step (the prompt first, then the last sampled token)
+  tokens: number[];
+  bytes: number[];
+  decoder: TextDecoder;
+  text: string;
+  emitted: number;
+  resolve: (o: GenerationOutcome) => void;
+  reject: (e: Error) => void;
+}
+
+export interface LocalEngineOptions {
+  /** Most sequences decoded together (KV-cache slots); default 8. */
+  maxBatch?: number;
+}
+
+export class LocalEngine {
+  readonly model: GPT;
+  readonly tokenizer: Tokenizer;
+  readonly maxBatch: number;
+  private readonly cache: KVCache;
+  private readonly free: number[];
+  private readonly queue: Running[] = [];
+  private readonly running: Running[] = [];
+  private loop: Promise<void> | null = null;
+  private closed = false;
+  /** Number of forward steps run and the largest batch seen (for tests and stats). */
+  stats = { steps: 0, maxBatchSeen: 0 };
+
+  constructor(model: GPT, tokenizer: Tokenizer, opts: LocalEngineOptions = {}) {
+    this.model = model;
+    this.tokenizer = tokenizer;
+    this.maxBatch = opts.maxBatch ?? 8;
+    if (!(Number.isInteger(this.maxBatch) && this.maxBatch >= 1))
+      throw new Error('LocalEngine: maxBatch must be >= 1');
+    this.cache = new KVCache(model, this.maxBatch);
+    this.free = Array.from({ length: this.maxBatch }, (_v, i) => this.maxBatch - 1 - i);
+  }
+
+  /** Queue a generation; rejects if the prompt does not fit the context or the job is aborted. */
+  submit(job: GenerationJob): Promise<GenerationOutcome> {
+    const { ctx, vocab } = this.model.config;
+    if (this.closed) return Promise.reject(new Error('LocalEngine is closed'));
+    if (job.promptIds.length === 0) return Promise.reject(new Error('empty prompt'));
+    if (job.promptIds.length >= ctx) {
+      return Promise.reject(
+        new Error(`prompt has ${job.promptIds.length} tokens; the model context is ${ctx}`),
+      );
+    }
+    if (job.promptIds.some((t) => !(Number.isInteger(t) && t >= 0 && t < vocab))) {
+      return Promise.reject(new Error('prompt token out of the model vocab'));
+    }
+    return new Promise((resolve, reject) => {
+      const r: Running = {
+        job,
+        slot: -1,
+        rng: new Rng(job.seed),
+        pending: job.promptIds,
+        tokens: [],
+        bytes: [],
+        decoder: new TextDecoder('utf-8'),
+        text: '',
+        emitted: 0,
+        resolve,
+        reject,
+      };
+      if (job.maxNewTokens <= 0) {
+        resolve({
+          text: '',
+          finishReason: 'length',
+          promptTokens: job.promptIds.length,
+          completionTokens: 0,
+        });
+        return;
+      }
+      this.queue.push(r);
+      this.loop ??= this.run().finally(() => {
+        this.loop = null;
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const r of this.queue.splice(0)) r.reject(new Error('LocalEngine closed'));
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (this.queue.length > 0 || this.running.length > 0) {
+      while (this.queue.length > 0 && this.free.length > 0) {
+        const r = this.queue.shift()!;
+        r.slot = this.free.pop()!;
+        this.cache.len[r.slot] = 0;
+        this.running.push(r);
+      }
+      for (const r of [...this.running]) {
+        if (r.job.signal?.aborted || this.closed) this.finish(r, new Error('aborted'));
+      }
+      if (this.running.length > 0) this.step();
+      // Let HTTP handlers and new submissions in between decode steps.
+      await yieldToEventLoop();
+    }
+  }
+
+  private step(): void {
+    const batch = [...this.running];
+    const items: CacheItem[] = batch.map((r) => ({ slot: r.slot, tokens: r.pending }));
+    this.stats.steps++;
+    this.stats.maxBatchSeen = Math.max(this.stats.maxBatchSeen, batch.length);
+    let logits: Float32Array;
+    try {
+      logits = forwardCached(this.model, this.cache, items); // [batch, V]
+    } catch (e) {
+      for (const r of batch) this.finish(r, e as Error);
+      return;
+    }
+    const V = this.model.config.vocab;
+    batch.forEach((r, j) => {
+      const token = pickToken(logits.subarray(j * V, (j + 1) * V), r.job.temperature, r.job.topP, r.rng);
+      r.tokens.push(token);
+      if (r.job.stopTokens.has(token)) return this.finish(r, 'stop');
+      const bytes = this.tokenizer.vocab[token];
+      r.text += r.decoder.decode(bytes, { stream: true });
+      const cut = firstStop(r.text, r.job.stopStrings, r.emitted);
+      if (cut >= 0) {
+        r.text = r.text.slice(0, cut);
+        return this.finish(r, 'stop');
+      }
+      if (r.tokens.length >= r.job.maxNewTokens || this.cache.len[r.slot] >= this.model.config.ctx) {
+        r.text += r.decoder.decode();
+        return this.finish(r, 'length');
+      }
+      this.emit(r, holdBack(r.text, r.job.stopStrings));
+      r.pending = [token];
+    });
+  }
+
+  private emit(r: Running, upTo: number): void {
+    if (upTo > r.emitted) {
+      r.job.onDelta?.(r.text.slice(r.emitted, upTo));
+      r.emitted = upTo;
+    }
+  }
+
+  private finish(r: Running, how: 'stop' | 'length' | Error): void {
+    this.running.splice(this.running.indexOf(r), 1);
+    this.free.push(r.slot);
+    if (how instanceof Error) return r.reject(how);
+    this.emit(r, r.text.length);
+    r.resolve({
+      text: r.text,
+      finishReason: how,
+      promptTokens: r.job.promptIds.length,
+      completionTokens: r.tokens.length,
+    });
+  }
+}
+
+/** Index of the earliest stop string in text (searching only where a new match can be), or -1. */
+function firstStop(text: string, stops: readonly string[], from: number): number {
+  let best = -1;
+  for (const s of stops) {
+    if (!s) continue;
+    const i = text.indexOf(s, Math.max(0, from - s.length));
+    if (i >= 0 && (best < 0 || i < best)) best = i;
+  }
+  return best;
+}
+
+/** Length of text that is safe to emit: everything except a tail that could still grow into a stop string. */
+function holdBack(text: string, stops: readonly string[]): number {
+  let keep = 0;
+  for (const s of stops) {
+    for (let n = Math.min(s.length - 1, text.length); n > keep; n--) {
+      if (text.endsWith(s.slice(0, n))) {
+        keep = n;
+        break;
+      }
+    }
+  }
+  return text.length - keep;
+}
+
+/** Sample one token id from a logits row: greedy at temperature 0, otherwise softmax(row/T) within top-p. */
+export function pickToken(row: Float32Array, temperature: number, topP: number, rng: Rng): number {
+  const V = row.length;
+  let arg = 0;
+  for (let j = 1; j < V; j++) if (row[j] > row[arg]) arg = j;
+  const u = rng.next(); // one draw per token, so a seed's stream does not depend on the settings
+  if (temperature === 0) return arg;
+  const probs = new Float64Array(V);
+  let z = 0;
+  for (let j = 0; j < V; j++) z += probs[j] = Math.exp((row[j] - row[arg]) / temperature);
+  let cand: number[] | null = null; // nucleus candidates, most probable first
+  let mass = z;
+  if (topP < 1) {
+    const order = Array.from({ length: V }, (_v, j) => j).sort((a, b) => probs[b] - probs[a] || a - b);
+    let n = 0;
+    mass = 0;
+    while (n < V && mass < topP * z) mass += probs[order[n++]];
+    cand = order.slice(0, n);
+  }
+  const n = cand ? cand.length : V;
+  const target = u * mass;
+  let acc = 0;
+  for (let i = 0; i < n; i++) {
+    const j = cand ? cand[i] : i;
+    acc += probs[j];
+    if (target < acc) return j;
+  }
+  return cand ? cand[n - 1] : V - 1;
+}
