@@ -1,6 +1,23 @@
 // The list of CLI commands. Add one import and one entry per command file.
 import type { Command } from 'commander';
+import { registerDedup } from './dedup.ts';
+import { registerDecontaminate } from './decontaminate.ts';
+import { registerRewardServer } from './reward-server.ts';
 import { registerData } from './data.ts';
+import { registerEval } from './eval.ts';
 import { registerSchema } from './schema.ts';
+import { registerServe } from './serve.ts';
+import { registerGenerate } from './generate.ts';
+import { registerMockServer } from './mock-server.ts';
 
-export const commands: Array<(program: Command) => void> = [registerSchema, registerData];
+export const commands: Array<(program: Command) => void> = [
+  registerDedup,
+  registerDecontaminate,
+  registerRewardServer,
+  registerSchema,
+  registerServe,
+  registerData,
+  registerEval,
+  registerGenerate,
+  registerMockServer,
+];
