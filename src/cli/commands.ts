@@ -9,6 +9,7 @@ import { registerSchema } from './schema.ts';
 import { registerServe } from './serve.ts';
 import { registerGenerate } from './generate.ts';
 import { registerMockServer } from './mock-server.ts';
+import { registerGrade } from './grade.ts';
 
 export const commands: Array<(program: Command) => void> = [
   registerDedup,
@@ -20,4 +21,5 @@ export const commands: Array<(program: Command) => void> = [
   registerEval,
   registerGenerate,
   registerMockServer,
+  registerGrade,
 ];

@@ -9,6 +9,12 @@ export const GraderInfoSchema = z.object({
   model: z.string().optional(),
   templateId: z.string().optional(),
   templateHash: z.string().optional(),
+  proofPreparation: z
+    .string()
+    .optional()
+    .describe(
+      'how the proof was prepared for the judge, e.g. missing-think=keep;strip-self-assessment;fence',
+    ),
 });
 
 export const GradeSchema = z.object({

@@ -1,0 +1,141 @@
+// gradeAttempts: grade a set of attempts with any Grader, a bounded number at once, appending each
+// Grade to `grades.jsonl` the moment it exists (resume skips graded attempts) and writing
+// `summary.json`. Generation failures and unknown problems become recorded failures, never judge calls.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Attempt } from '../core/attempt.ts';
+import { attemptId } from '../core/attempt.ts';
+import type { Grade, GraderInfo } from '../core/grade.ts';
+import type { Problem } from '../core/problem.ts';
+import { RecordLog } from '../core/record-log.ts';
+import { emptyUsage, sumUsage, type Usage } from '../core/usage.ts';
+import { mean, std } from './ensemble.ts';
+import type { Grader } from './types.ts';
+
+export const GRADES_FILE = 'grades.jsonl';
+export const SUMMARY_FILE = 'summary.json';
+
+export interface GradeAttemptsOptions {
+  attempts: readonly Attempt[];
+  problems: readonly Problem[];
+  grader: Grader;
+  /** Run directory (must exist). */
+  dir: string;
+  concurrency?: number;
+  onGrade?: (grade: Grade, done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface GradeSummary {
+  total: number;
+  graded: number;
+  failed: number;
+  /** Mean score over graded attempts only (null when none was graded). */
+  mean: number | null;
+  meanReward: number | null;
+  std: number | null;
+  /** Failures by cause: generation (not sent to the judge), judge, missing-problem. */
+  failures: { generation: number; grader: number; missingProblem: number };
+  histogram: Record<string, number>;
+  grader: GraderInfo;
+  usage: Usage;
+  /** Attempts already graded by an earlier (resumed) run. */
+  resumed: number;
+}
+
+export async function gradeAttempts(opts: GradeAttemptsOptions): Promise<GradeSummary> {
+  const log = new RecordLog<Grade>({ path: join(opts.dir, GRADES_FILE), key: (g) => g.attemptId });
+  const resumed = log.size;
+  const byId = new Map(opts.problems.map((p) => [p.id, p]));
+  const todo = opts.attempts.filter((a) => !log.has(attemptId(a)));
+  const total = opts.attempts.length;
+  let done = resumed;
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < todo.length && !opts.signal?.aborted) {
+      const attempt = todo[next++];
+      const grade = await gradeOne(attempt, byId.get(attempt.problemId), opts);
+      log.append(grade);
+      opts.onGrade?.(grade, ++done, total);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 8) }, worker));
+  } finally {
+    log.close();
+  }
+  const ids = new Set(opts.attempts.map(attemptId));
+  const grades = log.readAll().filter((g) => ids.has(g.attemptId));
+  const summary = summarizeGrades(grades, opts.grader.info, resumed);
+  writeFileSync(join(opts.dir, SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
+  return summary;
+}
+
+async function gradeOne(
+  attempt: Attempt,
+  problem: Problem | undefined,
+  opts: GradeAttemptsOptions,
+): Promise<Grade> {
+  const base = {
+    attemptId: attemptId(attempt),
+    problemId: attempt.problemId,
+    sampleIndex: attempt.sampleIndex,
+    assessment: '',
+    errors: [],
+    grader: opts.grader.info,
+    usage: emptyUsage(),
+    score: null,
+  };
+  if (attempt.error) return { ...base, graderError: `not graded: generation failed (${attempt.error})` };
+  if (!problem)
+    return { ...base, graderError: `not graded: problem ${attempt.problemId} is not in the dataset` };
+  try {
+    return await opts.grader.grade({ problem, attempt }, { signal: opts.signal });
+  } catch (e) {
+    // A grader that throws is a bug, but the run keeps every finished grade and records this one.
+    return { ...base, graderError: `grader threw: ${(e as Error).message}` };
+  }
+}
+
+export function summarizeGrades(grades: readonly Grade[], grader: GraderInfo, resumed = 0): GradeSummary {
+  const scores = grades.flatMap((g) => (g.score === null ? [] : [g.score]));
+  const failedGrades = grades.filter((g) => g.score === null);
+  const histogram: Record<string, number> = {};
+  for (const s of scores) histogram[String(s)] = (histogram[String(s)] ?? 0) + 1;
+  const m = scores.length ? mean(scores) : null;
+  return {
+    total: grades.length,
+    graded: scores.length,
+    failed: failedGrades.length,
+    mean: m,
+    meanReward: m === null ? null : m / 7,
+    std: scores.length ? std(scores) : null,
+    failures: {
+      generation: failedGrades.filter((g) => g.graderError?.includes('generation failed')).length,
+      missingProblem: failedGrades.filter((g) => g.graderError?.includes('is not in the dataset')).length,
+      grader: failedGrades.filter(
+        (g) =>
+          !g.graderError?.includes('generation failed') && !g.graderError?.includes('is not in the dataset'),
+      ).length,
+    },
+    histogram,
+    grader,
+    usage: sumUsage(grades.map((g) => g.usage)),
+    resumed,
+  };
+}
+
+export function formatSummary(s: GradeSummary): string {
+  const mean = s.mean === null ? 'n/a' : `${s.mean.toFixed(3)}/7 (reward ${(s.meanReward ?? 0).toFixed(3)})`;
+  return [
+    `graded ${s.graded}/${s.total}, failed ${s.failed} (generation ${s.failures.generation}, grader ${s.failures.grader}, missing problem ${s.failures.missingProblem})`,
+    `mean over graded: ${mean}${s.std === null ? '' : `, std ${s.std.toFixed(3)}`}`,
+    `scores: ${
+      Object.entries(s.histogram)
+        .sort(([a], [b]) => Number(a) - Number(b))
+        .map(([k, v]) => `${k}:${v}`)
+        .join(' ') || '-'
+    }`,
+    `judge: ${s.grader.model ?? s.grader.kind} template ${s.grader.templateId ?? '-'}, ${s.usage.calls} calls, ${s.usage.promptTokens}+${s.usage.completionTokens} tokens, $${s.usage.cost.toFixed(4)}`,
+  ].join('\n');
+}
