@@ -1,0 +1,142 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { saveCheckpoint } from '../tiny/checkpoint.ts';
+import { createGPT } from '../tiny/gpt.ts';
+import { trainBpe } from '../tiny/tokenizer-train.ts';
+import { startOpenAIServer, type OpenAIServer } from './openai-server.ts';
+
+const run = promisify(execFile);
+const root = mkdtempSync(join(tmpdir(), 'qed-serve-'));
+let server: OpenAIServer;
+let client: OpenAI;
+
+beforeAll(async () => {
+  const tokenizer = trainBpe(
+    'Suppose p is prime and p divides ab. Then p divides a or p divides b. '.repeat(20),
+    {
+      vocabSize: 300,
+    },
+  );
+  const model = createGPT({ vocab: tokenizer.vocabSize, ctx: 64, layers: 2, dModel: 32, heads: 4 }, 8);
+  await saveCheckpoint(join(root, 'tiny-prover'), { model, tokenizer });
+  server = await startOpenAIServer({ checkpoint: join(root, 'tiny-prover'), maxConcurrentBatch: 4 });
+  client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+});
+afterAll(async () => {
+  await server.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+const messages = [{ role: 'user' as const, content: 'Prove Euclid’s lemma.' }];
+
+describe('OpenAI-compatible server (official openai client)', () => {
+  it('binds 127.0.0.1 and lists the model', async () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const models = await client.models.list();
+    expect(models.data.map((m) => m.id)).toEqual(['tiny-prover']);
+  });
+
+  it('answers a chat completion with usage, reproducibly per seed', async () => {
+    const req = { model: 'tiny-prover', messages, max_tokens: 10, seed: 42 };
+    const a = await client.chat.completions.create(req);
+    const b = await client.chat.completions.create(req);
+    expect(a.object).toBe('chat.completion');
+    expect(a.choices[0].message.role).toBe('assistant');
+    expect(a.choices[0].message.content).toBe(b.choices[0].message.content);
+    expect(['length', 'stop']).toContain(a.choices[0].finish_reason);
+    expect(a.usage?.prompt_tokens).toBeGreaterThan(5);
+    expect(a.usage?.completion_tokens).toBeLessThanOrEqual(10);
+    expect(a.usage?.total_tokens).toBe(a.usage!.prompt_tokens + a.usage!.completion_tokens);
+  });
+
+  it('streams the same text as the non-streaming answer, then usage and [DONE]', async () => {
+    const req = { model: 'tiny-prover', messages, max_tokens: 12, seed: 7, stop: ['zzz'] };
+    const whole = await client.chat.completions.create(req);
+    const stream = await client.chat.completions.create({
+      ...req,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    let text = '';
+    let finish: string | null = null;
+    let usage: OpenAI.CompletionUsage | undefined;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? '';
+      finish = chunk.choices[0]?.finish_reason ?? finish;
+      usage = chunk.usage ?? usage;
+    }
+    expect(text).toBe(whole.choices[0].message.content);
+    expect(finish).toBe(whole.choices[0].finish_reason);
+    expect(usage).toEqual(whole.usage);
+  });
+
+  it('returns n choices decoded together', async () => {
+    const r = await client.chat.completions.create({
+      model: 'tiny-prover',
+      messages,
+      max_tokens: 8,
+      n: 3,
+      seed: 1,
+    });
+    expect(r.choices.map((c) => c.index)).toEqual([0, 1, 2]);
+    expect(new Set(r.choices.map((c) => c.message.content)).size).toBeGreaterThan(1);
+  });
+
+  it.each<[string, Record<string, unknown>, number, RegExp]>([
+    ['unknown model', { model: 'gpt-9', messages }, 404, /not served here/],
+    ['no messages', { model: 'tiny-prover', messages: [] }, 400, /messages/],
+    ['bad temperature', { model: 'tiny-prover', messages, temperature: 'hot' }, 400, /temperature/],
+    [
+      'bad role',
+      { model: 'tiny-prover', messages: [{ role: 'wizard', content: 'x' }] },
+      400,
+      /messages.0.role/,
+    ],
+    [
+      'prompt too long',
+      { model: 'tiny-prover', messages: [{ role: 'user', content: 'p '.repeat(300) }] },
+      400,
+      /context/,
+    ],
+  ])('rejects %s with a JSON error', async (_name, body, status, msg) => {
+    const err = await client.chat.completions.create(body as never).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.APIError);
+    expect((err as InstanceType<typeof OpenAI.APIError>).status).toBe(status);
+    expect((err as Error).message).toMatch(msg);
+  });
+});
+
+describe('OpenAI-compatible server (curl)', () => {
+  const curl = async (...args: string[]): Promise<string> => (await run('curl', ['-sS', ...args])).stdout;
+
+  it('serves /v1/models and a chat completion', async () => {
+    expect(JSON.parse(await curl(`${server.url}/v1/models`)).data[0].id).toBe('tiny-prover');
+    const body = JSON.stringify({ model: 'tiny-prover', messages, max_tokens: 5, seed: 3 });
+    const out = JSON.parse(
+      await curl('-H', 'content-type: application/json', '-d', body, `${server.url}/v1/chat/completions`),
+    );
+    expect(out.choices[0].message.content).toEqual(expect.any(String));
+    expect(out.usage.completion_tokens).toBeLessThanOrEqual(5);
+  });
+
+  it('streams server-sent events ending in [DONE]', async () => {
+    const body = JSON.stringify({ model: 'tiny-prover', messages, max_tokens: 5, stream: true });
+    const out = await curl('-N', '-d', body, `${server.url}/v1/chat/completions`);
+    const events = out.split('\n\n').filter(Boolean);
+    expect(events.at(-1)).toBe('data: [DONE]');
+    expect(JSON.parse(events[0].slice(6)).choices[0].delta.role).toBe('assistant');
+  });
+
+  it('answers malformed JSON with 400 and unknown routes with 404', async () => {
+    const bad = await curl('-w', '\n%{http_code}', '-d', '{"model": ', `${server.url}/v1/chat/completions`);
+    expect(bad.split('\n').at(-1)).toBe('400');
+    expect(JSON.parse(bad.split('\n')[0]).error.code).toBe('invalid_json');
+    const missing = await curl('-w', '\n%{http_code}', `${server.url}/v1/embeddings`);
+    expect(missing.split('\n').at(-1)).toBe('404');
+  });
+});
