@@ -228,8 +228,8 @@ export async function startMockServer(opts: MockServerOptions = {}): Promise<Moc
       });
       if (call.fault === 'truncate') {
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(full) });
-        res.write(full.slice(0, Math.floor(full.length / 2)));
-        res.socket?.destroy();
+        // Destroy only after the partial body is flushed, so the client sees headers and a cut body.
+        res.write(full.slice(0, Math.floor(full.length / 2)), () => res.socket?.destroy());
         return;
       }
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(full) });
@@ -250,8 +250,7 @@ export async function startMockServer(opts: MockServerOptions = {}): Promise<Moc
     if (reasoning) for (const r of splitPieces(reasoning)) out += chunk({ reasoning_content: r });
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     if (call.fault === 'truncate') {
-      res.write(out + chunk({ content: pieces[0] ?? '' }));
-      res.socket?.destroy();
+      res.write(out + chunk({ content: pieces[0] ?? '' }), () => res.socket?.destroy());
       return;
     }
     for (const p of pieces) out += chunk({ content: p });
