@@ -187,6 +187,10 @@ static napi_value k_attn_cached(napi_env env, napi_callback_info info) {
   c.H = (int)num(&a, 7);
   c.hd = (int)num(&a, 8);
   c.ctx = (int)num(&a, 9);
-  if (!a.bad) parallel_for(attn_cached_range, &c, N * c.H, 16);
+  /* Split only when the work (about Σ pos·C multiply-adds) outweighs waking a worker. */
+  long work = 0;
+  if (!a.bad)
+    for (long i = 0; i < N; i++) work += (long)(c.pos[i] + 1) * c.H * c.hd;
+  if (!a.bad) parallel_for(attn_cached_range, &c, N * c.H, work > (1 << 18) ? 1 : N * c.H);
   return done(&a);
 }

@@ -12,6 +12,18 @@ export class KVCache {
   readonly v: Float32Array[];
   /** Number of positions filled per slot. */
   readonly len: Int32Array;
+  /** Scratch activations reused across calls (decoding allocates nothing per step once warm). */
+  private scratch = new Map<string, Float32Array>();
+
+  /** A reusable buffer of at least n floats, returned as an exact-length view. */
+  buffer(key: string, n: number): Float32Array {
+    let b = this.scratch.get(key);
+    if (!b || b.length < n) {
+      b = new Float32Array(n);
+      this.scratch.set(key, b);
+    }
+    return b.subarray(0, n);
+  }
 
   constructor(model: GPT, slots: number) {
     const { layers, ctx, dModel } = model.config;
@@ -47,7 +59,7 @@ export function forwardCached(
   for (const it of items) N += it.tokens.length;
   const slot = new Int32Array(N);
   const pos = new Int32Array(N);
-  const x = new Float32Array(N * C); // [N, C]
+  const x = cache.buffer('x', N * C); // [N, C]
   let i = 0;
   for (const it of items) {
     if (!(it.slot >= 0 && it.slot < cache.slots))
@@ -66,43 +78,47 @@ export function forwardCached(
     }
     cache.len[it.slot] += it.tokens.length;
   }
-  const h = new Float32Array(N * C);
-  const mean = new Float32Array(N);
-  const rstd = new Float32Array(N);
-  const qkv = new Float32Array(N * 3 * C);
-  const att = new Float32Array(N * C);
-  const fc = new Float32Array(N * 4 * C);
-  const act = new Float32Array(N * 4 * C);
+  const h = cache.buffer('h', N * C);
+  const mean = cache.buffer('mean', N);
+  const rstd = cache.buffer('rstd', N);
+  const qkv = cache.buffer('qkv', N * 3 * C);
+  const att = cache.buffer('att', N * C);
+  const fc = cache.buffer('fc', N * 4 * C);
+  const act = cache.buffer('act', N * 4 * C);
+  // out = inp·W + b (overwrite) or out += inp·W + b (accumulate, for the residual stream).
   const linear = (
     inp: Float32Array,
     W: Float32Array,
     b: Float32Array,
     out: Float32Array,
     n: number,
-    beta: 0 | 1,
+    acc: boolean,
   ) => {
-    k.gemm(false, false, N, n, W.length / n, 1, inp, W.length / n, W, n, beta, out, n);
-    for (let r = 0; r < N; r++) for (let j = 0; j < n; j++) out[r * n + j] += b[j];
+    if (acc) for (let r = 0; r < N; r++) for (let j = 0; j < n; j++) out[r * n + j] += b[j];
+    else for (let r = 0; r < N; r++) out.set(b, r * n);
+    k.gemm(false, false, N, n, W.length / n, 1, inp, W.length / n, W, n, 1, out, n);
   };
   model.blocks.forEach((blk, l) => {
     k.layerNormFwd(x, blk.ln1g.data, blk.ln1b.data, h, mean, rstd, N, C, eps);
-    linear(h, blk.attnW.data, blk.attnB.data, qkv, 3 * C, 0); // [N, 3C]
+    linear(h, blk.attnW.data, blk.attnB.data, qkv, 3 * C, false); // [N, 3C]
     const kc = cache.k[l];
     const vc = cache.v[l];
     for (let r = 0; r < N; r++) {
       for (let hh = 0; hh < H; hh++) {
         const dst = ((slot[r] * H + hh) * ctx + pos[r]) * hd;
         const src = r * 3 * C + hh * hd;
-        kc.set(qkv.subarray(src + C, src + C + hd), dst);
-        vc.set(qkv.subarray(src + 2 * C, src + 2 * C + hd), dst);
+        for (let d = 0; d < hd; d++) {
+          kc[dst + d] = qkv[src + C + d];
+          vc[dst + d] = qkv[src + 2 * C + d];
+        }
       }
     }
     k.attnCached(qkv, kc, vc, slot, pos, att, N, H, hd, ctx); // [N, C]
-    linear(att, blk.projW.data, blk.projB.data, x, C, 1); // x += proj(att)
+    linear(att, blk.projW.data, blk.projB.data, x, C, true); // x += proj(att)
     k.layerNormFwd(x, blk.ln2g.data, blk.ln2b.data, h, mean, rstd, N, C, eps);
-    linear(h, blk.fcW.data, blk.fcB.data, fc, 4 * C, 0); // [N, 4C]
+    linear(h, blk.fcW.data, blk.fcB.data, fc, 4 * C, false); // [N, 4C]
     k.geluFwd(fc, act);
-    linear(act, blk.fcProjW.data, blk.fcProjB.data, x, C, 1); // x += mlp
+    linear(act, blk.fcProjW.data, blk.fcProjB.data, x, C, true); // x += mlp
   });
   // Final LayerNorm and tied unembedding, only on the rows whose logits are wanted.
   let rows: Float32Array;
@@ -112,14 +128,14 @@ export function forwardCached(
     R = N;
   } else {
     R = items.length;
-    rows = new Float32Array(R * C);
+    rows = cache.buffer('rows', R * C);
     let end = 0;
     items.forEach((it, j) => {
       end += it.tokens.length;
       rows.set(x.subarray((end - 1) * C, end * C), j * C);
     });
   }
-  const hf = new Float32Array(R * C);
+  const hf = cache.buffer('hf', R * C);
   k.layerNormFwd(rows, model.lnfG.data, model.lnfB.data, hf, mean, rstd, R, C, eps);
   const logits = new Float32Array(R * V);
   k.gemm(false, true, R, V, C, 1, hf, C, model.wte.data, C, 0, logits, V); // [R, V]

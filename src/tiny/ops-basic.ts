@@ -91,14 +91,16 @@ function binary(
 }
 
 export const add = (a: Operand, b: Operand): Tensor =>
-  binary(
-    'add',
-    a,
-    b,
-    (x, y) => x + y,
-    () => 1,
-    () => 1,
-  );
+  sameShape(a, b)
+    ? addSame(a as Tensor, b as Tensor)
+    : binary(
+        'add',
+        a,
+        b,
+        (x, y) => x + y,
+        () => 1,
+        () => 1,
+      );
 export const sub = (a: Operand, b: Operand): Tensor =>
   binary(
     'sub',
@@ -126,6 +128,40 @@ export const div = (a: Operand, b: Operand): Tensor =>
     (_x, y) => 1 / y,
     (x, y) => -x / (y * y),
   );
+function sameShape(a: Operand, b: Operand): boolean {
+  return (
+    typeof a !== 'number' &&
+    typeof b !== 'number' &&
+    a.rank === b.rank &&
+    a.shape.every((d, i) => d === b.shape[i])
+  );
+}
+
+/** Fast path for the residual stream: same-shape add, gradient handed to the first input without a copy. */
+function addSame(a: Tensor, b: Tensor): Tensor {
+  const n = a.size;
+  const data = new Float32Array(n);
+  for (let i = 0; i < n; i++) data[i] = a.data[i] + b.data[i];
+  const out = result(data, a.shape, [a, b], () => {
+    const g = out.grad!;
+    if (b.requiresGrad) {
+      const gb = b.gradBuf();
+      for (let i = 0; i < n; i++) gb[i] += g[i];
+    }
+    if (a.requiresGrad) {
+      if (a.grad) {
+        const ga = a.grad;
+        for (let i = 0; i < n; i++) ga[i] += g[i];
+      } else if (a.backwardFn) {
+        a.grad = g; // out's gradient is released right after this closure, so a may own the buffer
+      } else {
+        a.grad = g.slice();
+      }
+    }
+  });
+  return out;
+}
+
 /** Elementwise minimum; the gradient goes to the smaller input (to `a` on ties). */
 export const minimum = (a: Operand, b: Operand): Tensor =>
   binary(

@@ -80,29 +80,27 @@ export function linear(x: Tensor, W: Tensor, bias: Tensor | null): Tensor {
   if (W.rank !== 2 || x.shape[x.rank - 1] !== W.shape[0]) {
     shapeError('linear', 'x [..., in] needs W [in, out]', x.shape, W.shape);
   }
-  const y = matmul(x, W);
-  if (!bias) return y;
-  const N = W.shape[1];
+  if (!bias) return matmul(x, W);
+  const [K, N] = W.shape;
   if (bias.rank !== 1 || bias.shape[0] !== N) shapeError('linear', 'bias must be [out]', W.shape, bias.shape);
-  const rows = y.size / N;
-  const data = y.data;
-  for (let r = 0; r < rows; r++) for (let j = 0; j < N; j++) data[r * N + j] += bias.data[j];
-  const out = result(data, y.shape, [y, bias], () => {
-    const g = out.grad!;
-    if (y.requiresGrad) {
-      // y's data was reused in place; its gradient equals ours.
-      y.grad = y.grad ? (addInto(y.grad, g), y.grad) : g;
-    }
-    if (bias.requiresGrad) {
-      const gb = bias.gradBuf();
-      for (let r = 0; r < rows; r++) for (let j = 0; j < N; j++) gb[j] += g[r * N + j];
-    }
+  const rows = x.size / K;
+  const data = new Float32Array(rows * N);
+  for (let r = 0; r < rows; r++) data.set(bias.data, r * N); // then y = 1·x·W + 1·y
+  const k = kernels();
+  k.gemm(false, false, rows, N, K, 1, x.data, K, W.data, N, 1, data, N);
+  const out = result(data, [...x.shape.slice(0, -1), N], [x, W, bias], () => {
+    const g = out.grad!; // [rows, N]
+    if (x.requiresGrad) k.gemm(false, true, rows, K, N, 1, g, N, W.data, N, 1, x.gradBuf(), K);
+    if (W.requiresGrad) k.gemm(true, false, K, N, rows, 1, x.data, K, g, N, 1, W.gradBuf(), N);
+    if (bias.requiresGrad) k.gemm(false, false, 1, N, rows, 1, ones(rows), rows, g, N, 1, bias.gradBuf(), N);
   });
   return out;
 }
 
-function addInto(dst: Float32Array, src: Float32Array): void {
-  for (let i = 0; i < dst.length; i++) dst[i] += src[i];
+let onesCache = new Float32Array(0);
+function ones(n: number): Float32Array {
+  if (onesCache.length < n) onesCache = new Float32Array(n).fill(1);
+  return onesCache.subarray(0, n);
 }
 
 /** LayerNorm over the last dimension with weight g [C] and bias b [C]. */
