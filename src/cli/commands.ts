@@ -3,10 +3,13 @@ import type { Command } from 'commander';
 import { registerDedup } from './dedup.ts';
 import { registerDecontaminate } from './decontaminate.ts';
 import { registerRewardServer } from './reward-server.ts';
+import { registerExport } from './export.ts';
 import { registerData } from './data.ts';
+import { registerReport } from './report.ts';
 import { registerEval } from './eval.ts';
 import { registerSchema } from './schema.ts';
 import { registerServe } from './serve.ts';
+import { registerExportModel } from './export-model.ts';
 import { registerGenerate } from './generate.ts';
 import { registerMockServer } from './mock-server.ts';
 import { registerGrade } from './grade.ts';
@@ -15,9 +18,12 @@ export const commands: Array<(program: Command) => void> = [
   registerDedup,
   registerDecontaminate,
   registerRewardServer,
+  registerExport,
   registerSchema,
   registerServe,
+  registerExportModel,
   registerData,
+  registerReport,
   registerEval,
   registerGenerate,
   registerMockServer,

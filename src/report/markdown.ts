@@ -1,0 +1,34 @@
+// The Markdown report: the same tables as the HTML report (no plots), for PRs and terminals.
+import type { RunSummary } from './summarize.ts';
+import { groupTable, runsTable } from './table.ts';
+import type { Table } from './table.ts';
+
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+function tableMd(t: Table): string {
+  return [
+    `| ${t.header.map(cell).join(' | ')} |`,
+    `|${t.header.map(() => '---').join('|')}|`,
+    ...t.rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
+  ].join('\n');
+}
+
+export function reportMarkdown(opts: { runs: RunSummary[]; title: string; generatedAt: string }): string {
+  const { runs } = opts;
+  return [
+    `# ${opts.title}`,
+    '',
+    `${runs.length} run(s), generated ${opts.generatedAt}. Mean score out of 7 with a bootstrap 95% CI over problems.`,
+    '',
+    tableMd(runsTable(runs)),
+    '',
+    '## By category',
+    '',
+    tableMd(groupTable(runs, 'byCategory', 'category')),
+    '',
+    '## By difficulty',
+    '',
+    tableMd(groupTable(runs, 'byDifficulty', 'difficulty')),
+    '',
+  ].join('\n');
+}
