@@ -1,0 +1,182 @@
+// `qed eval` as a user runs it: a child process against the mock OpenAI server, killed with SIGKILL
+// mid-run and continued with --resume; and a run through a server that fails 20% of requests.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readRecords } from '../core/record-log.ts';
+import { RunLogSchema } from '../core/run-log.ts';
+import { startMockServer, type MockServer, type MockRequest } from '../server/mock-openai-server.ts';
+
+const QED = fileURLToPath(new URL('../../bin/qed.js', import.meta.url));
+const N = 24;
+
+let server: MockServer;
+const served: Array<{ model: string; prompt: string; seed: unknown }> = [];
+
+/** Policy answers with a proof; the judge model answers in the ProofBench format. */
+function respond(r: MockRequest): string {
+  served.push({ model: r.model, prompt: r.prompt, seed: r.body.seed });
+  if (r.model === 'mock-judge') return '<assessment>fine</assessment>\n<points>6 out of 7</points>';
+  return `Proof. By induction on n the claim holds. QED`;
+}
+
+beforeAll(async () => {
+  server = await startMockServer({ respond, latencyMs: 40, models: ['mock-prover', 'mock-judge'] });
+});
+afterAll(async () => server?.close());
+
+function dataset(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'qed-cli-eval-'));
+  const file = join(dir, 'problems.jsonl');
+  const rows = Array.from({ length: N }, (_, i) => ({
+    id: `T${String(i).padStart(2, '0')}`,
+    statement: `Prove that ${i} + 0 = ${i}.`,
+    referenceSolution: 'Obvious.',
+    gradingGuidelines: '(Partial)\n 1. Anything.',
+    category: i % 2 ? 'Algebra' : 'Combinatorics',
+  }));
+  writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  return file;
+}
+
+function qed(args: string[], baseUrl = server.url) {
+  const child = spawn(process.execPath, [QED, 'eval', ...args], {
+    env: { ...process.env, OPENAI_BASE_URL: baseUrl, OPENAI_API_KEY: 'test' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const done = new Promise<{
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    stdout: string;
+    stderr: string;
+  }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  return { child, done };
+}
+
+const lines = (path: string) =>
+  existsSync(path)
+    ? readFileSync(path, 'utf8')
+        .split('\n')
+        .filter((l) => l.endsWith('}')).length
+    : 0;
+
+describe('qed eval (child process, mock server)', () => {
+  it('SIGKILL mid-run, then --resume: no attempt or grade lost or duplicated, finished work not redone', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'qed-cli-run-')), 'run');
+    const args = [
+      '--dataset',
+      dataset(),
+      '--model',
+      'mock-prover',
+      '--judge-model',
+      'mock-judge',
+      '--scheme',
+      'proofbench',
+    ];
+    args.push('--samples', '2', '--concurrency', '4', '--out', out, '--no-cache', '--quiet');
+    const first = qed(args);
+    // Kill once some, but not all, grades are on disk.
+    await new Promise<void>((resolve, reject) => {
+      const t = setInterval(() => {
+        if (lines(join(out, 'grades.jsonl')) >= 8) {
+          clearInterval(t);
+          first.child.kill('SIGKILL');
+          resolve();
+        }
+      }, 5);
+      first.done.then(() => reject(new Error('finished before it could be killed')));
+    });
+    const killed = await first.done;
+    expect(killed.signal).toBe('SIGKILL');
+    const attemptsBefore = readRecords<{ id: string }>(join(out, 'attempts.jsonl')).map((a) => a.id);
+    const gradedBefore = readRecords<{ attemptId: string }>(join(out, 'grades.jsonl')).map(
+      (g) => g.attemptId,
+    );
+    expect(attemptsBefore.length).toBeLessThan(2 * N);
+    expect(existsSync(join(out, 'run.json'))).toBe(false);
+
+    const mark = served.length;
+    const second = await qed([...args, '--resume', '--json']).done;
+    expect(second.stderr).toBe('');
+    expect(second.code).toBe(0);
+    const after = served.slice(mark);
+    const policySeeds = after.filter((c) => c.model === 'mock-prover').map((c) => c.seed);
+    const judged = after.filter((c) => c.model === 'mock-judge').map((c) => c.prompt);
+    // Only the missing attempts were generated and only the ungraded ones judged.
+    expect(policySeeds).toHaveLength(2 * N - attemptsBefore.length);
+    expect(judged).toHaveLength(2 * N - gradedBefore.length);
+    const attempts = readRecords<{ id: string }>(join(out, 'attempts.jsonl')).map((a) => a.id);
+    const grades = readRecords<{ attemptId: string; score: number | null }>(join(out, 'grades.jsonl'));
+    expect(attempts).toHaveLength(2 * N);
+    expect(new Set(attempts).size).toBe(2 * N);
+    expect(attempts.slice(0, attemptsBefore.length)).toEqual(attemptsBefore);
+    expect(grades.map((g) => g.attemptId).sort()).toEqual([...attempts].sort());
+    const log = RunLogSchema.parse(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')));
+    expect(log.samples).toHaveLength(2 * N);
+    expect(log.metrics).toMatchObject({ mean: 6, graded: 2 * N, graderErrors: 0, generationErrors: 0 });
+    const printed = JSON.parse(second.stdout) as { metrics: { mean: number }; runLog: string };
+    expect(printed.metrics.mean).toBe(6);
+  });
+
+  it('a server failing 20% of requests (no retries) still gives a complete run with the failures recorded', async () => {
+    const flaky = await startMockServer({
+      respond,
+      seed: 7,
+      faults: { server_error: 0.2 },
+      models: ['mock-prover', 'mock-judge'],
+    });
+    try {
+      const out = join(mkdtempSync(join(tmpdir(), 'qed-cli-run-')), 'run');
+      const args = [
+        '--dataset',
+        dataset(),
+        '--model',
+        'mock-prover',
+        '--judge-model',
+        'mock-judge',
+        '--scaffold',
+        'self-check',
+      ];
+      args.push(
+        '--samples',
+        '2',
+        '--concurrency',
+        '8',
+        '--out',
+        out,
+        '--no-cache',
+        '--max-retries',
+        '0',
+        '--quiet',
+        '--json',
+      );
+      const res = await qed(args, flaky.url).done;
+      expect(res.code).toBe(0);
+      const log = RunLogSchema.parse(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')));
+      expect(log.samples).toHaveLength(2 * N);
+      const genFailed = log.samples.filter((s) => s.attempt.error !== undefined);
+      const gradeFailed = log.samples.filter((s) => s.grade !== null && s.grade.score === null);
+      // self-check makes 2+ calls per attempt, so well over 20% of attempts meet a failed call.
+      expect(genFailed.length).toBeGreaterThan(0.15 * 2 * N);
+      for (const s of genFailed) expect(s.attempt.error).toMatch(/failed/);
+      for (const s of gradeFailed) expect(s.grade?.graderError).toBeTruthy();
+      expect(log.samples.filter((s) => s.grade === null)).toHaveLength(genFailed.length);
+      expect(log.metrics).toMatchObject({
+        samples: 2 * N,
+        generationErrors: genFailed.length,
+        graderErrors: gradeFailed.length,
+        graded: 2 * N - genFailed.length - gradeFailed.length,
+      });
+      expect(flaky.stats.faults.server_error).toBeGreaterThan(0);
+    } finally {
+      await flaky.close();
+    }
+  });
+});

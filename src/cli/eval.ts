@@ -1,0 +1,200 @@
+// `qed eval`: evaluate a model with a test-time scaffold on a proof benchmark. Parses flags, builds
+// the providers, the grader and the problem list, and calls runEval; progress goes to stderr, the
+// summary (or `--json`) to stdout. `--resume --out DIR` continues an interrupted run.
+import type { Command } from 'commander';
+import type { EvalMetrics } from '../eval/index.ts';
+import type { GraderSpec } from '../grading/index.ts';
+import type { Provider } from '../providers/types.ts';
+import { getScaffold, parseOptionPairs, scaffolds } from '../scaffolds/index.ts';
+
+interface EvalFlags {
+  dataset: string;
+  model: string;
+  scaffold: string;
+  opt: string[];
+  judgeModel?: string;
+  scheme?: string;
+  grader?: string;
+  judgeSamples?: number;
+  summarizerModel?: string;
+  verifierModel?: string;
+  selectorModel?: string;
+  samples: number;
+  concurrency: number;
+  gradeConcurrency?: number;
+  maxTokens?: number;
+  temperature?: number;
+  topP?: number;
+  providerConfig?: string;
+  cache: boolean;
+  timeoutMs?: number;
+  maxRetries?: number;
+  out?: string;
+  resume?: boolean;
+  force?: boolean;
+  seed: number;
+  limit?: number;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+const int = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${v}"`);
+  return n;
+};
+const num = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new Error(`${name} must be a number, got "${v}"`);
+  return n;
+};
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+export function registerEval(program: Command): void {
+  program
+    .command('eval')
+    .description(
+      'evaluate a model + test-time scaffold on a dataset; writes attempts/grades JSONL and run.json',
+    )
+    .requiredOption(
+      '--dataset <file>',
+      'problems: .csv (IMO-ProofBench/AnswerBench), .jsonl, .json or .parquet',
+    )
+    .requiredOption(
+      '--model <name>',
+      'model under evaluation: mock…, local:CHECKPOINT, or an OpenAI-compatible model',
+    )
+    .option('--scaffold <name>', `test-time scaffold: ${Object.keys(scaffolds).join(', ')}`, 'pure')
+    .option(
+      '-o, --opt <key=value>',
+      'scaffold option, repeatable (e.g. -o iterations=3); see docs/eval.md',
+      collect,
+      [],
+    )
+    .option('--judge-model <name>', 'judge model for rubric/proofbench grading')
+    .option('--scheme <scheme>', 'grading scheme: proofbench | rubric | answer', 'proofbench')
+    .option('--grader <name>', 'programmatic grader instead of a judge (toy)')
+    .option('--judge-samples <n>', 'judge samples per attempt (ensemble mean)', int('--judge-samples'))
+    .option('--summarizer-model <name>', 'reasoning-cache: summarize with this model instead of the policy')
+    .option('--verifier-model <name>', 'generate-verify-refine: verify with this model instead of the policy')
+    .option(
+      '--selector-model <name>',
+      'best-of-n: pick the best candidate with this model instead of the policy',
+    )
+    .option('--samples <n>', 'attempts per problem', int('--samples'), 1)
+    .option('--concurrency <n>', 'attempts generated at once', int('--concurrency'), 16)
+    .option(
+      '--grade-concurrency <n>',
+      'gradings at once (default: --concurrency)',
+      int('--grade-concurrency'),
+    )
+    .option('--max-tokens <n>', 'max tokens per model call', int('--max-tokens'))
+    .option('--temperature <t>', 'sampling temperature', num('--temperature'))
+    .option('--top-p <p>', 'nucleus sampling top-p', num('--top-p'))
+    .option('--provider-config <file>', 'endpoints/prices config file for OpenAI-compatible providers')
+    .option('--no-cache', 'do not use the response cache')
+    .option('--timeout-ms <ms>', 'per-request timeout', int('--timeout-ms'))
+    .option('--max-retries <n>', 'retries on 429/5xx/timeouts', int('--max-retries'))
+    .option('--out <dir>', 'run directory (default: a fresh runs/eval-…)')
+    .option('--resume', 'continue the run in --out: keep finished work, grade what is ungraded, do the rest')
+    .option('--force', 'overwrite a non-empty --out')
+    .option('--seed <n>', 'run seed (sampling seeds and scaffold choices derive from it)', int('--seed'), 0)
+    .option('--limit <n>', 'evaluate only the first N problems', int('--limit'))
+    .option('--quiet', 'no progress on stderr')
+    .option('--json', 'print the result as JSON on stdout')
+    .action(async (flags: EvalFlags) => {
+      // Loaded here, not at the top, so other commands (and --help) start without them.
+      const [{ loadProblems }, { runEval }, { createGrader }, { createProvider }] = await Promise.all([
+        import('../data/index.ts'),
+        import('../eval/index.ts'),
+        import('../grading/index.ts'),
+        import('../providers/index.ts'),
+      ]);
+      const scaffold = getScaffold(flags.scaffold);
+      const scaffoldOptions = parseOptionPairs(flags.opt);
+      const providerOpts = {
+        config: flags.providerConfig,
+        cache: flags.cache,
+        timeoutMs: flags.timeoutMs,
+        maxRetries: flags.maxRetries,
+        concurrency: flags.concurrency,
+      };
+      let problems = await loadProblems(flags.dataset);
+      if (flags.limit !== undefined) problems = problems.slice(0, flags.limit);
+      const opened: Provider[] = [];
+      const open = async (model: string) => {
+        const p = await createProvider({ model, ...providerOpts });
+        opened.push(p);
+        return p;
+      };
+      try {
+        const provider = await open(flags.model);
+        const providers: Record<string, Provider> = {};
+        if (flags.summarizerModel) providers.summarizer = await open(flags.summarizerModel);
+        if (flags.verifierModel) providers.verifier = await open(flags.verifierModel);
+        if (flags.selectorModel) providers.selector = await open(flags.selectorModel);
+        const grader = await createGrader(await graderSpec(flags, open));
+        const result = await runEval({
+          problems,
+          provider,
+          providers,
+          grader,
+          scaffold,
+          scaffoldOptions,
+          sampling: { maxTokens: flags.maxTokens, temperature: flags.temperature, topP: flags.topP },
+          samples: flags.samples,
+          concurrency: flags.concurrency,
+          gradeConcurrency: flags.gradeConcurrency,
+          out: flags.out,
+          resume: flags.resume,
+          force: flags.force,
+          seed: flags.seed,
+          progress: !flags.quiet,
+          config: { dataset: flags.dataset, limit: flags.limit ?? null },
+        });
+        if (flags.json) {
+          process.stdout.write(
+            `${JSON.stringify({ dir: result.dir, runLog: result.runLog, metrics: result.metrics })}\n`,
+          );
+        } else {
+          process.stdout.write(`${summary(result.metrics)}\nrun log: ${result.runLog}\n`);
+        }
+      } finally {
+        await Promise.all(opened.map((p) => p.close?.()));
+      }
+    });
+}
+
+/** The judge provider is opened with the same endpoint/timeout/retry options as the policy. */
+async function graderSpec(flags: EvalFlags, open: (model: string) => Promise<Provider>): Promise<GraderSpec> {
+  if (flags.grader) return { kind: 'programmatic', name: flags.grader };
+  if (flags.scheme === 'answer') return { scheme: 'answer' };
+  if (flags.scheme !== 'proofbench' && flags.scheme !== 'rubric') {
+    throw new Error(`--scheme must be proofbench, rubric or answer, got "${flags.scheme}"`);
+  }
+  if (!flags.judgeModel)
+    throw new Error(`--judge-model is required for --scheme ${flags.scheme} (or use --grader toy)`);
+  return {
+    scheme: flags.scheme,
+    judgeModel: flags.judgeModel,
+    provider: await open(flags.judgeModel),
+    samples: flags.judgeSamples,
+  };
+}
+
+/** A few human-readable lines: mean ± CI, pass@k, failures, tokens and cost. */
+export function summary(m: EvalMetrics): string {
+  const f = (x: number | null | undefined, d = 2) => (x === null || x === undefined ? '-' : x.toFixed(d));
+  const ci = m.ci95 ? ` (95% CI ${f(m.ci95.low)}–${f(m.ci95.high)})` : '';
+  const pass = Object.entries(m.passAtK)
+    .map(([k, v]) => `pass@${k} ${f(v, 3)}`)
+    .join('  ');
+  return [
+    `mean ${f(m.mean)}/7${ci} over ${m.problems} problems, ${m.graded}/${m.samples} samples graded`,
+    pass && `${pass}  (score >= ${m.passThreshold})`,
+    `grader errors ${m.graderErrors}  generation errors ${m.generationErrors}`,
+    `tokens ${m.tokens.total} (${f(m.tokens.perProblem, 0)}/problem, ${f(m.tokens.perPoint, 0)}/point)  cost $${f(m.cost.total, 4)} ($${f(m.cost.perPoint, 4)}/point)`,
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
