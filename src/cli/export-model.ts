@@ -1,0 +1,31 @@
+// `qed export-model CHECKPOINT --format hf --out DIR`: write a checkpoint in the Hugging Face GPT-2 layout
+// (transformers' AutoModelForCausalLM / AutoTokenizer load it). Prints the written files (JSON with --json).
+import type { Command } from 'commander';
+import { InputError } from '../core/errors.ts';
+import { loadCheckpoint } from '../tiny/checkpoint.ts';
+import { exportHf } from '../tiny/hf-export.ts';
+
+interface ExportModelFlags {
+  format: string;
+  out: string;
+  force?: boolean;
+  json?: boolean;
+}
+
+export function registerExportModel(program: Command): void {
+  program
+    .command('export-model')
+    .description('export a checkpoint for other tools (hf: Hugging Face GPT-2 layout with safetensors)')
+    .argument('<checkpoint>', 'checkpoint directory')
+    .requiredOption('--out <dir>', 'output directory')
+    .option('--format <format>', 'output format (hf)', 'hf')
+    .option('--force', 'replace a non-empty output directory')
+    .option('--json', 'print {out, files} as JSON on stdout')
+    .action(async (checkpoint: string, flags: ExportModelFlags) => {
+      if (flags.format !== 'hf') throw new InputError(`unknown --format "${flags.format}" (supported: hf)`);
+      const { model, tokenizer } = await loadCheckpoint(checkpoint);
+      const files = await exportHf(flags.out, { model, tokenizer, force: flags.force });
+      if (flags.json) process.stdout.write(`${JSON.stringify({ out: flags.out, files })}\n`);
+      else process.stderr.write(`wrote ${files.join(', ')} to ${flags.out}\n`);
+    });
+}

@@ -1,0 +1,96 @@
+"""HF interop of `qed export-model --format hf`, checked with the Python ecosystem's own readers.
+
+A fixture script (tests/interop/hf-export-fixture.ts) builds and saves a small GPT checkpoint and writes
+our logits and token ids; `qed export-model` converts the checkpoint; then `transformers`, `safetensors`
+and `tokenizers` load the result and must agree with our numbers.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+transformers = pytest.importorskip("transformers")
+torch = pytest.importorskip("torch")
+tokenizers = pytest.importorskip("tokenizers")
+safetensors_numpy = pytest.importorskip("safetensors.numpy")
+
+
+def _run(args, cwd=ROOT):
+    proc = subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, f"{' '.join(map(str, args))} failed:\n{proc.stdout}\n{proc.stderr}"
+    return proc
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    if shutil.which("node") is None or not (ROOT / "node_modules" / "tsx").exists():
+        pytest.skip("node and the npm dependencies (npm ci) are needed")
+    out = tmp_path_factory.mktemp("hf-export")
+    _run(["node", "--import", "tsx", "tests/interop/hf-export-fixture.ts", str(out)])
+    _run(["node", "bin/qed.js", "export-model", str(out / "ckpt"), "--format", "hf", "--out", str(out / "hf")])
+    ours = json.loads((out / "ours.json").read_text(encoding="utf-8"))
+    return out, ours
+
+
+def test_transformers_logits_match_ours(exported):
+    out, ours = exported
+    model = transformers.AutoModelForCausalLM.from_pretrained(out / "hf")
+    model.eval()
+    assert type(model).__name__ == "GPT2LMHeadModel"
+    with torch.no_grad():
+        logits = model(torch.tensor([ours["promptIds"]])).logits.numpy()
+    expected = np.array(ours["logits"], dtype=np.float32).reshape(ours["logitsShape"])
+    assert logits.shape == expected.shape
+    assert np.abs(expected).max() > 0.5, "logits too small for the comparison to mean anything"
+    diff = np.abs(logits - expected).max()
+    assert diff < 1e-4, f"max |logit difference| = {diff}"
+
+
+def test_safetensors_reads_every_tensor(exported):
+    out, _ = exported
+    cfg = json.loads((out / "hf" / "config.json").read_text())
+    d, v, t = cfg["n_embd"], cfg["vocab_size"], cfg["n_positions"]
+    hf = safetensors_numpy.load_file(str(out / "hf" / "model.safetensors"))
+    assert hf["transformer.wte.weight"].shape == (v, d)
+    assert hf["transformer.wpe.weight"].shape == (t, d)
+    for layer in range(cfg["n_layer"]):
+        p = f"transformer.h.{layer}."
+        assert hf[p + "attn.c_attn.weight"].shape == (d, 3 * d)  # Conv1D: [in, out]
+        assert hf[p + "mlp.c_fc.weight"].shape == (d, 4 * d)
+        assert hf[p + "mlp.c_proj.weight"].shape == (4 * d, d)
+    assert len(hf) == 2 + 12 * cfg["n_layer"] + 2
+    assert all(a.dtype == np.float32 and np.isfinite(a).all() for a in hf.values())
+    ours = safetensors_numpy.load_file(str(out / "ckpt" / "model.safetensors"))
+    assert {f"transformer.{k}" for k in ours} == set(hf)
+    for k, a in ours.items():
+        np.testing.assert_array_equal(a, hf[f"transformer.{k}"])
+
+
+def test_tokenizers_encode_like_ours(exported):
+    out, ours = exported
+    tok = tokenizers.Tokenizer.from_file(str(out / "hf" / "tokenizer.json"))
+    corpus = (out / "corpus.txt").read_bytes().decode("utf-8")
+    assert tok.encode(corpus).ids == ours["corpusIds"]
+    for line, ids in zip(ours["lines"], ours["lineIds"]):
+        assert tok.encode(line).ids == ids, repr(line)
+        assert tok.decode(ids) == line
+    # Our own checkpoint's tokenizer.json is the same HF format.
+    ck = tokenizers.Tokenizer.from_file(str(out / "ckpt" / "tokenizer.json"))
+    assert ck.encode(corpus).ids == ours["corpusIds"]
+
+
+def test_auto_tokenizer_and_chat_template(exported):
+    out, ours = exported
+    tok = transformers.AutoTokenizer.from_pretrained(out / "hf")
+    ids = tok.apply_chat_template(ours["messages"], add_generation_prompt=True, tokenize=True)
+    assert ids == ours["promptIds"]
+    assert tok.eos_token == "<|im_end|>"
+    corpus = (out / "corpus.txt").read_bytes().decode("utf-8")
+    assert tok(corpus, add_special_tokens=False)["input_ids"] == ours["corpusIds"]
