@@ -7,6 +7,7 @@ import { createMockProvider } from './mock-provider.ts';
 import type { MockProviderOptions } from './mock-provider.ts';
 import { createOpenAICompatibleProvider } from './openai-compatible.ts';
 import { defaultCachePath, ResponseCache } from './response-cache.ts';
+import type { LocalProviderOptions } from './local.ts';
 import type { Provider } from './types.ts';
 
 export * from './types.ts';

@@ -22,6 +22,16 @@ const post = (url: string, body: unknown, headers: Record<string, string> = {}) 
     body: JSON.stringify(body),
   });
 
+interface Completion {
+  choices: Array<{ message: { content: string; reasoning_content?: string }; finish_reason: string }>;
+  usage: {
+    prompt_tokens: number;
+    completion_tokens: number;
+    completion_tokens_details: { reasoning_tokens: number };
+  };
+}
+const completion = async (res: Promise<Response>) => (await (await res).json()) as Completion;
+
 const ask = (content: string, extra: Record<string, unknown> = {}) => ({
   model: 'mock-prover',
   messages: [{ role: 'user', content }],
@@ -31,9 +41,9 @@ const ask = (content: string, extra: Record<string, unknown> = {}) => ({
 describe('mock OpenAI-compatible server', () => {
   it('answers deterministically with a proof ending in QED and counts usage', async () => {
     const s = await start({ seed: 3 });
-    const a = await (await post(s.url, ask('Prove that 2 is prime.', { seed: 1 }))).json();
-    const b = await (await post(s.url, ask('Prove that 2 is prime.', { seed: 1 }))).json();
-    const c = await (await post(s.url, ask('Prove that 2 is prime.', { seed: 2 }))).json();
+    const a = await completion(post(s.url, ask('Prove that 2 is prime.', { seed: 1 })));
+    const b = await completion(post(s.url, ask('Prove that 2 is prime.', { seed: 1 })));
+    const c = await completion(post(s.url, ask('Prove that 2 is prime.', { seed: 2 })));
     expect(a.choices[0].message.content).toMatch(/QED$/);
     expect(a.choices[0].message.content).toBe(b.choices[0].message.content);
     expect(c.choices[0].message.content).not.toBe(a.choices[0].message.content);
@@ -48,13 +58,13 @@ describe('mock OpenAI-compatible server', () => {
     const s = await start({
       respond: (r) => ({ content: `judged: ${r.prompt} one two three`, reasoning: 'think think' }),
     });
-    const full = await (await post(s.url, ask('x'))).json();
+    const full = await completion(post(s.url, ask('x')));
     expect(full.choices[0].message).toMatchObject({
       content: 'judged: x one two three',
       reasoning_content: 'think think',
     });
     expect(full.usage.completion_tokens_details.reasoning_tokens).toBe(2);
-    const cut = await (await post(s.url, ask('x', { max_tokens: 4 }))).json();
+    const cut = await completion(post(s.url, ask('x', { max_tokens: 4 })));
     expect(cut.choices[0].finish_reason).toBe('length');
     expect(cut.choices[0].message.content).toBe('judged: x');
   });
@@ -77,8 +87,8 @@ describe('mock OpenAI-compatible server', () => {
 
   it('lists models, rejects bad bodies and wrong keys', async () => {
     const s = await start({ models: ['a', 'b'], apiKey: 'right-key-123' });
-    const models = await (await fetch(`${s.url}/models`)).json();
-    expect(models.data.map((m: { id: string }) => m.id)).toEqual(['a', 'b']);
+    const models = (await (await fetch(`${s.url}/models`)).json()) as { data: Array<{ id: string }> };
+    expect(models.data.map((m) => m.id)).toEqual(['a', 'b']);
     expect((await post(s.url, { messages: 'nope' }, { authorization: 'Bearer right-key-123' })).status).toBe(
       400,
     );

@@ -1,0 +1,206 @@
+// The openai-compatible provider against the in-repo mock server, through the official client:
+// every fault ends in a retry or a recorded failure with its reason, Retry-After is honoured,
+// reasoning and usage are captured (streaming too), costs come from prices, keys never leak.
+import { afterEach, describe, expect, it } from 'vitest';
+import { startMockServer } from '../server/mock-openai-server.ts';
+import type { FaultKind, MockServer, MockServerOptions } from '../server/mock-openai-server.ts';
+import type { EndpointConfig } from './endpoints.ts';
+import { createOpenAICompatibleProvider } from './openai-compatible.ts';
+import type { OpenAICompatibleOptions, OpenAICompatibleProvider } from './openai-compatible.ts';
+import type { GenerateRequest } from './types.ts';
+
+const open: Array<{ close(): Promise<void> } | OpenAICompatibleProvider> = [];
+afterEach(async () => {
+  for (const o of open.splice(0)) await o.close?.();
+});
+
+async function server(opts: MockServerOptions = {}): Promise<MockServer> {
+  const s = await startMockServer(opts);
+  open.push(s);
+  return s;
+}
+
+const endpoint = (s: MockServer, extra: Partial<EndpointConfig> = {}): EndpointConfig => ({
+  name: `ep-${s.port}`,
+  baseUrl: s.url,
+  models: [],
+  weight: 1,
+  maxConcurrency: 64,
+  ...extra,
+});
+
+function provider(endpoints: EndpointConfig[], opts: Partial<OpenAICompatibleOptions> = {}) {
+  const p = createOpenAICompatibleProvider({
+    model: 'mock-prover',
+    endpoints,
+    timeoutMs: 200,
+    env: {},
+    ...opts,
+    retry: { baseDelayMs: 1, maxDelayMs: 5, ...opts.retry },
+  });
+  open.push(p);
+  return p;
+}
+
+const req = (content = 'Prove that 3 is odd.', extra: Partial<GenerateRequest> = {}): GenerateRequest => ({
+  messages: [{ role: 'user', content }],
+  ...extra,
+});
+
+const FAULTS: FaultKind[] = ['rate_limit', 'server_error', 'hang', 'malformed', 'truncate'];
+const CODES: Record<FaultKind, RegExp> = {
+  rate_limit: /^http_429$/,
+  server_error: /^http_500$/,
+  hang: /^timeout$/,
+  malformed: /^(malformed|truncated)$/,
+  truncate: /^(network|truncated|malformed)$/,
+};
+
+describe('openai-compatible provider', () => {
+  for (const stream of [false, true]) {
+    it.each(FAULTS)(`retries after %s (stream=${stream})`, async (fault) => {
+      const s = await server({ faultFor: (c) => (c.index === 0 ? fault : undefined), retryAfterS: 0.01 });
+      const p = provider([endpoint(s)], { stream });
+      const r = await p.generate(req());
+      expect(r.ok).toBe(true);
+      if (r.ok) expect(r.text).toMatch(/QED$/);
+      expect(s.stats.requests).toBe(2);
+      expect(p.stats.retries).toBe(1);
+      expect(Object.keys(p.stats.errors)[0]).toMatch(CODES[fault]);
+    });
+
+    it.each(FAULTS)(
+      `records %s as a failure with its reason when retries run out (stream=${stream})`,
+      async (fault) => {
+        const s = await server({ faultFor: () => fault, retryAfterS: 0.01 });
+        const p = provider([endpoint(s)], { stream, retry: { maxRetries: 2 } });
+        const r = await p.generate(req());
+        expect(r.ok).toBe(false);
+        if (!r.ok) {
+          expect(r.code).toMatch(CODES[fault]);
+          expect(r.error).toContain(r.code as string);
+          expect(r.error).toContain('after 3 tries');
+          expect(r.attempts).toBe(3);
+        }
+        expect(s.stats.requests).toBe(3);
+      },
+    );
+  }
+
+  it('honours Retry-After before retrying a 429', async () => {
+    const s = await server({ faultFor: (c) => (c.index === 0 ? 'rate_limit' : undefined), retryAfterS: 0.3 });
+    const p = provider([endpoint(s)]);
+    const t0 = performance.now();
+    const r = await p.generate(req());
+    expect(r.ok).toBe(true);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(290);
+  });
+
+  it('does not retry client errors such as 401, and never echoes the key', async () => {
+    const key = 'sk-LEAKCHECK-0123456789abcdef';
+    const s = await server({ apiKey: 'the-server-key' });
+    const p = provider([endpoint(s, { apiKeyEnv: 'MY_KEY' })], { env: { MY_KEY: key } });
+    const r = await p.generate(req());
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.code).toBe('http_401');
+      expect(JSON.stringify(r)).not.toContain(key);
+    }
+    expect(s.stats.requests).toBe(1);
+  });
+
+  it('sends the key named by apiKeyEnv', async () => {
+    const s = await server({ apiKey: 'right-key-42' });
+    const p = provider([endpoint(s, { apiKeyEnv: 'MY_KEY' })], { env: { MY_KEY: 'right-key-42' } });
+    expect((await p.generate(req())).ok).toBe(true);
+  });
+
+  for (const stream of [false, true]) {
+    it(`captures reasoning_content, usage and cost (stream=${stream})`, async () => {
+      const s = await server({
+        respond: () => ({ content: 'The proof. QED', reasoning: 'first think hard' }),
+      });
+      const p = provider([endpoint(s)], {
+        stream,
+        prices: { 'mock-prover': { input: 1_000_000, output: 2_000_000 } },
+      });
+      const r = await p.generate(req('one two three'));
+      expect(r).toMatchObject({
+        ok: true,
+        text: 'The proof. QED',
+        reasoning: 'first think hard',
+        finishReason: 'stop',
+      });
+      expect(r.usage).toMatchObject({ promptTokens: 3, completionTokens: 6, reasoningTokens: 3, calls: 1 });
+      expect(r.usage.cost).toBeCloseTo(3 + 12);
+      expect(s.calls[0].stream).toBe(stream);
+    });
+  }
+
+  it('reports finish_reason length and sends max_completion_tokens to gpt-5 style models', async () => {
+    const s = await server();
+    const p = provider([endpoint(s)]);
+    const r = await p.generate(req('x', { maxTokens: 3 }));
+    expect(r.ok && r.finishReason).toBe('length');
+    expect(s.calls[0].body.max_tokens).toBe(3);
+    await p.generate(req('x', { maxTokens: 3, model: 'gpt-5-mini' }));
+    expect(s.calls[1].body.max_completion_tokens).toBe(3);
+    expect(p.unpricedModels.has('mock-prover')).toBe(false);
+  });
+
+  it('times out a hanging request and stops at once when the caller aborts', async () => {
+    const s = await server({ faultFor: () => 'hang' });
+    const p = provider([endpoint(s)], { timeoutMs: 5_000 });
+    const ctrl = new AbortController();
+    setTimeout(() => ctrl.abort(), 100);
+    const t0 = performance.now();
+    const r = await p.generate(req(), { signal: ctrl.signal });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.code).toBe('aborted');
+    expect(performance.now() - t0).toBeLessThan(2_000);
+  });
+
+  it('keeps requests in flight within the concurrency bound', async () => {
+    let now = 0;
+    let peak = 0;
+    const s = await server({
+      respond: async () => {
+        peak = Math.max(peak, ++now);
+        await new Promise((r) => setTimeout(r, 20));
+        now--;
+        return 'ok QED';
+      },
+    });
+    const p = provider([endpoint(s)], { concurrency: 3 });
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => p.generate(req(`p${i}`))));
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(peak).toBe(3);
+  });
+
+  it('routes more requests to the endpoint with fewer outstanding (the faster one)', async () => {
+    const fast = await server({ latencyMs: 5 });
+    const slow = await server({ latencyMs: 120 });
+    const p = provider([endpoint(slow), endpoint(fast)], { concurrency: 4, timeoutMs: 5_000 });
+    await Promise.all(Array.from({ length: 40 }, (_, i) => p.generate(req(`p${i}`))));
+    expect(fast.stats.requests + slow.stats.requests).toBe(40);
+    expect(fast.stats.requests).toBeGreaterThan(3 * slow.stats.requests);
+  });
+
+  it('moves a failed request to another endpoint when one is free', async () => {
+    const bad = await server({ faultFor: () => 'server_error' });
+    const good = await server();
+    const p = provider([endpoint(bad), endpoint(good)]);
+    const r = await p.generate(req());
+    expect(r.ok).toBe(true);
+    expect(bad.stats.requests).toBe(1);
+    expect(good.stats.requests).toBe(1);
+  });
+
+  it('fails clearly when no endpoint serves the model', async () => {
+    const s = await server();
+    const p = provider([endpoint(s, { models: ['other'] })]);
+    const r = await p.generate(req());
+    expect(r).toMatchObject({ ok: false, code: 'no_endpoint' });
+    expect(s.stats.requests).toBe(0);
+  });
+});
