@@ -94,3 +94,24 @@ def test_auto_tokenizer_and_chat_template(exported):
     assert tok.eos_token == "<|im_end|>"
     corpus = (out / "corpus.txt").read_bytes().decode("utf-8")
     assert tok(corpus, add_special_tokens=False)["input_ids"] == ours["corpusIds"]
+
+
+def test_we_read_a_tokenizer_trained_by_hf(exported, tmp_path):
+    """The other direction: HF `tokenizers` trains and saves a byte-level BPE; our reader encodes alike."""
+    _, ours = exported
+    texts = ours["lines"]
+    hf = tokenizers.Tokenizer(tokenizers.models.BPE())
+    hf.pre_tokenizer = tokenizers.pre_tokenizers.ByteLevel(add_prefix_space=False)
+    hf.decoder = tokenizers.decoders.ByteLevel()
+    trainer = tokenizers.trainers.BpeTrainer(
+        vocab_size=600,
+        special_tokens=["<|endoftext|>", "<|im_start|>", "<|im_end|>"],
+        initial_alphabet=tokenizers.pre_tokenizers.ByteLevel.alphabet(),
+    )
+    hf.train_from_iterator(texts * 20, trainer=trainer)
+    hf.save(str(tmp_path / "tokenizer.json"))
+    probe = texts + ["<|im_start|>user\nHello, wörld! 你好 🎉<|im_end|>\n"]
+    (tmp_path / "texts.json").write_text(json.dumps(probe), encoding="utf-8")
+    helper = "tests/interop/encode-with-ours.ts"
+    proc = _run(["node", "--import", "tsx", helper, str(tmp_path / "tokenizer.json"), str(tmp_path / "texts.json")])
+    assert json.loads(proc.stdout) == [hf.encode(t).ids for t in probe]
