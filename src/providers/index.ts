@@ -50,12 +50,8 @@ export interface CreateProviderOptions {
   /** Scripted replies for `mock`. */
   respond?: MockProviderOptions['respond'];
   /** Extra options handed to the local provider. */
-  local?: Record<string, unknown>;
+  local?: Omit<LocalProviderOptions, 'checkpoint'>;
 }
-
-type LocalFactory = (
-  opts: { checkpoint: string; seed?: number } & Record<string, unknown>,
-) => Promise<Provider>;
 
 export async function createProvider(opts: CreateProviderOptions): Promise<Provider> {
   const env = opts.env ?? process.env;
@@ -66,13 +62,12 @@ export async function createProvider(opts: CreateProviderOptions): Promise<Provi
     const checkpoint = opts.model.slice('local:'.length);
     if (!checkpoint) throw new Error('local provider needs a checkpoint directory: local:DIR');
     // Loaded on demand so nothing else pays for the tensor engine.
-    const mod = (await import(new URL('./local.ts', import.meta.url).href)) as {
-      createLocalProvider: LocalFactory;
-    };
-    return mod.createLocalProvider({
+    const { createLocalProvider } = await import('./local.ts');
+    return createLocalProvider({
+      ...(opts.concurrency !== undefined ? { maxConcurrentBatch: opts.concurrency } : {}),
+      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
       ...opts.local,
       checkpoint,
-      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
     });
   }
   const configPath = opts.config ?? (env.QED_PROVIDER_CONFIG || undefined);

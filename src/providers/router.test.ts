@@ -40,8 +40,14 @@ describe('Router', () => {
     const first = await r.acquire('m');
     await r.acquire('m');
     const order: number[] = [];
-    const w1 = r.acquire('m').then((l) => order.push(1) && l);
-    const w2 = r.acquire('m').then((l) => order.push(2) && l);
+    const w1 = r.acquire('m').then((l) => {
+      order.push(1);
+      return l;
+    });
+    const w2 = r.acquire('m').then((l) => {
+      order.push(2);
+      return l;
+    });
     await new Promise((res) => setTimeout(res, 10));
     expect(order).toEqual([]);
     first.release();
