@@ -27,6 +27,8 @@ do {
 const t0 = performance.now();
 const self = gold.map((g) => checkEquivalence(g, g));
 const t1 = performance.now();
+// the same without the identical-text shortcut: what the structural checker decides on its own
+const selfStructural = gold.map((g) => checkEquivalence(g, g, { noShortcut: true }));
 const shuffled = gold.map((g, i) => ({
   gold: g,
   cand: gold[order[i]],
@@ -49,6 +51,14 @@ console.log(
         different: count(self, 'different'),
         undecided: count(self, 'undecided'),
         ms: Math.round(t1 - t0),
+      },
+      selfWithoutShortcut: {
+        equivalent: count(selfStructural, 'equivalent'),
+        different: count(selfStructural, 'different'),
+        undecided: count(selfStructural, 'undecided'),
+        notEquivalent: gold.flatMap((g, i) =>
+          selfStructural[i].verdict === 'equivalent' ? [] : [[g, selfStructural[i].reason]],
+        ),
       },
       shuffled: {
         equivalent: falseEq.length,

@@ -15,11 +15,12 @@ export interface Equivalence {
 }
 
 const math = create(all, {});
+// constants too large for doubles (4·3^2023) are compared again with 80-digit decimals
+const big = create(all, { number: 'BigNumber', precision: 80 });
 const KNOWN = new Set([
   'pi',
   'e',
   'Infinity',
-  'i',
   'sqrt',
   'nthRoot',
   'combinations',
@@ -45,11 +46,17 @@ const eq = (reason: string): Equivalence => ({ verdict: 'equivalent', reason });
 const diff = (reason: string): Equivalence => ({ verdict: 'different', reason });
 const und = (reason: string): Equivalence => ({ verdict: 'undecided', reason });
 
-export function checkEquivalence(gold: string, candidate: string): Equivalence {
+export interface CheckOptions {
+  /** Skip the identical-text shortcut (measures the structural checker on its own). */
+  noShortcut?: boolean;
+}
+
+export function checkEquivalence(gold: string, candidate: string, opts: CheckOptions = {}): Equivalence {
   const g = normalizeAnswer(gold);
   const c = normalizeAnswer(candidate);
   if (!c) return diff('empty candidate');
-  if (g.replace(/\s+/g, '') === c.replace(/\s+/g, '')) return eq('identical after normalisation');
+  if (!opts.noShortcut && g.replace(/\s+/g, '') === c.replace(/\s+/g, ''))
+    return eq('identical after normalisation');
   if (isNoneAnswer(g) || isNoneAnswer(c)) {
     return isNoneAnswer(g) && isNoneAnswer(c)
       ? eq('both say there is no solution')
@@ -191,6 +198,8 @@ interface Compiled {
   code: EvalFunction;
   vars: string[];
   decimals: number | null;
+  /** Uses floor, ceil, binomials or factorials. */
+  discrete: boolean;
 }
 
 const compiledCache = new Map<string, Compiled | string>();
@@ -213,7 +222,13 @@ function compile(latex: string): Compiled | string {
         vars.add(name);
     });
     const dec = /^-?\d*\.(\d+)$/.exec(latex.trim());
-    result = { code: node.compile(), vars: [...vars], decimals: dec ? dec[1].length : null };
+    const js = node.toString();
+    result = {
+      code: node.compile(),
+      vars: [...vars],
+      decimals: dec ? dec[1].length : null,
+      discrete: /floor|ceil|combinations|!/.test(js),
+    };
   } catch (e) {
     result = e instanceof UnsupportedLatex ? `unsupported LaTeX (${e.message})` : `cannot parse "${latex}"`;
   }
@@ -232,12 +247,40 @@ function evaluate(c: Compiled, scope: Record<string, number>): number | null {
 }
 
 function close(x: number, y: number, decimals: number | null): boolean {
-  if (Math.abs(x - y) <= REL_TOL * Math.max(1, Math.abs(x), Math.abs(y))) return true;
-  // a decimal with ≥ 3 places matches the gold rounded or truncated to that many places
+  const nearInt = (v: number): boolean => Math.abs(v - Math.round(v)) < 1e-9 * Math.max(1, Math.abs(v));
+  // integers are compared exactly while doubles hold them exactly
+  if (nearInt(x) && nearInt(y) && Math.abs(x) < 2 ** 52 && Math.abs(y) < 2 ** 52) {
+    if (Math.round(x) === Math.round(y)) return true;
+  } else if (Math.abs(x - y) <= REL_TOL * Math.max(1, Math.abs(x), Math.abs(y))) {
+    return true;
+  }
+  // a decimal with ≥ 3 places matches the other value rounded or truncated to that many places
   return decimals !== null && decimals >= 3 && Math.abs(x - y) < 10 ** -decimals;
 }
 
-export function compareExpr(gold: string, cand: string, seed: number): Equivalence {
+/** Exact-ish comparison of two constants with 80-digit arithmetic; null when it cannot evaluate. */
+function bigEqual(gold: string, cand: string): boolean | null {
+  try {
+    const x = big.evaluate(latexToMathjs(gold)) as unknown;
+    const y = big.evaluate(latexToMathjs(cand)) as unknown;
+    if (!big.isBigNumber(x) || !big.isBigNumber(y) || !x.isFinite() || !y.isFinite()) return null;
+    const scale = big.max(big.bignumber(1), big.abs(x), big.abs(y));
+    return big.smallerEq(big.abs(big.subtract(x, y)), big.multiply(scale, big.bignumber('1e-60'))) as boolean;
+  } catch {
+    return null;
+  }
+}
+
+const MIXED = /^(-?)\s*(\d+)\s*\\frac\{(\d+)\}\{(\d+)\}$/;
+/** `3\frac{1}{3}` is the mixed number 10/3, not 3·(1/3). */
+function unmix(latex: string): string {
+  const m = MIXED.exec(latex.trim());
+  return m ? `${m[1]}\\frac{${Number(m[2]) * Number(m[4]) + Number(m[3])}}{${m[4]}}` : latex;
+}
+
+export function compareExpr(goldRaw: string, candRaw: string, seed: number): Equivalence {
+  const gold = unmix(goldRaw);
+  const cand = unmix(candRaw);
   if (gold.replace(/\s+/g, '') === cand.replace(/\s+/g, '')) return eq('identical');
   if (/^-?\d+$/.test(gold.trim()) && /^-?\d+$/.test(cand.trim())) {
     return BigInt(gold.trim()) === BigInt(cand.trim()) ? eq('same integer') : diff('different integers');
@@ -245,26 +288,41 @@ export function compareExpr(gold: string, cand: string, seed: number): Equivalen
   const g = compile(gold);
   const c = compile(cand);
   if (typeof g === 'string' || typeof c === 'string') return und(typeof g === 'string' ? g : (c as string));
+  const decimals = c.decimals ?? g.decimals;
   const vars = [...new Set([...g.vars, ...c.vars])];
   if (vars.length === 0) {
     const x = evaluate(g, {});
     const y = evaluate(c, {});
+    if (x === null || y === null || Math.abs(x) > 2 ** 52 || Math.abs(y) > 2 ** 52) {
+      const exact = bigEqual(gold, cand);
+      if (exact !== null)
+        return exact
+          ? eq('same value (80-digit arithmetic)')
+          : diff('different values (80-digit arithmetic)');
+    }
     if (x === null || y === null) return und('value is not a finite real number');
-    return close(x, y, c.decimals) ? eq('same value') : diff(`values ${x} vs ${y}`);
+    return close(x, y, decimals) ? eq('same value') : diff(`values ${x} vs ${y}`);
   }
+  // Real points first; discontinuous functions (floor, ceil, binomials, factorials) must also agree
+  // at integer points, where they jump.
+  const discrete = g.discrete || c.discrete;
   const rng = new Rng(seed);
+  let decided: Equivalence | null = null;
   for (const integers of [false, true]) {
     let agree = 0;
-    for (let k = 0; k < 6; k++) {
+    for (let k = 0; k < 24; k++) {
       const scope: Record<string, number> = {};
-      for (const v of vars) scope[v] = integers ? rng.int(2, 9) : 1.25 + 2.5 * rng.next();
+      for (const v of vars) scope[v] = integers ? rng.int(1, 12) : 0.05 + 3.95 * rng.next();
       const x = evaluate(g, scope);
       const y = evaluate(c, scope);
       if (x === null || y === null) continue;
       if (!close(x, y, null)) return diff(`differ at ${JSON.stringify(scope)}`);
       agree++;
     }
-    if (agree >= 3) return eq(`agree at ${agree} random points`);
+    if (agree >= 3) {
+      decided = eq(`agree at ${agree} ${integers ? 'integer' : 'random'} points`);
+      if (!discrete || integers) return decided;
+    }
   }
-  return und('could not evaluate at enough points');
+  return decided ?? und('could not evaluate at enough points');
 }

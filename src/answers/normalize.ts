@@ -2,7 +2,7 @@
 // \left/\right, \dfrac, \text{} wrappers, degree signs and trailing units or punctuation go; ≤/≥ and
 // their LaTeX spellings become one form. The result is still LaTeX.
 const UNIT_WORDS =
-  'degrees?|deg|cm|mm|km|m|meters?|metres?|units?|square units|sq units|seconds?|secs?|s|minutes?|mins?|hours?|hrs?|days?|years?|dollars?|cents?|kg|g|grams?|liters?|litres?|ways|points?|moves?|steps?|coins?|people|persons?|students?|numbers?|integers?';
+  'degrees?|deg|cm|mm|km|meters?|metres?|units?|square units|sq units|seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|years?|dollars?|cents?|kg|grams?|liters?|litres?|ways|points?|moves?|steps?|coins?|people|persons?|students?';
 
 export function normalizeAnswer(raw: string): string {
   let s = raw.trim();
@@ -26,7 +26,8 @@ export function normalizeAnswer(raw: string): string {
   s = s.replace(/^(?:the\s+)?(?:final\s+)?answer\s*(?:is|:)\s*/i, '');
   s = s.replace(/\s+/g, ' ').trim();
   s = s.replace(/[.;]+$/, '').trim();
-  s = s.replace(new RegExp(`(?<=[0-9}])\\s*(?:${UNIT_WORDS})$`, 'i'), '').trim();
+  // units only after a space ("12 cm", "12 \\text{ cm}"): "2m" is an expression, not two metres
+  s = s.replace(new RegExp(`(?<=[0-9}])\\s+(?:${UNIT_WORDS})$`, 'i'), '').trim();
   return s;
 }
 
@@ -44,7 +45,7 @@ export function normalizeText(s: string): string {
 /** "no solution", "none", "no such n exists", ∅ … → one canonical token. */
 export function isNoneAnswer(s: string): boolean {
   const t = normalizeText(s);
-  return /^(?:none|emptyset|empty set|no (?:solutions?|such\b.*|\w+ exists?|answer|values?|\w+(?: \w+)?)|there (?:is|exist|exists) no\b.*|does not exist|doesn t exist|impossible|{})$/.test(
+  return /^(?:none|emptyset|empty set|no (?:solutions?|such\b.*|\w+ exists?|answer|values?|\w+(?: \w+)?)|there (?:is |exist |exists )?no\b.*|does not exist|doesn t exist|impossible|{})$/.test(
     t,
   );
 }

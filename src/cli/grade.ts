@@ -174,15 +174,20 @@ function spec(flags: GradeFlags): GraderSpec {
 async function metaEval(flags: GradeFlags): Promise<void> {
   const file = flags.metaEval as string;
   let rows = readMetaEvalFile(file);
-  const ungraded = rows.filter((r) => r.grader_score === undefined).length;
   let graderName = 'grader_score column';
-  if (ungraded > 0) {
-    if (flags.judgeModel.length === 0) {
-      throw new Error(`${file}: ${ungraded} rows have no grader_score; pass --judge-model to grade them`);
-    }
+  if (flags.judgeModel.length > 0 || flags.programmatic) {
+    // an explicit grader re-grades every row; the file's grader_score column is ignored
     const grader = await createGrader(spec(flags));
-    graderName = `${grader.info.model} (${grader.info.templateId})`;
-    rows = await gradeMetaEvalRows(rows, grader, flags.concurrency);
+    graderName = `${grader.info.model ?? grader.info.kind} (${grader.info.templateId ?? grader.info.kind})`;
+    rows = await gradeMetaEvalRows(
+      rows.map((r) => ({ ...r, grader_score: undefined })),
+      grader,
+      flags.concurrency,
+    );
+  } else {
+    const missing = rows.filter((r) => r.grader_score === undefined).length;
+    if (missing > 0)
+      throw new Error(`${file}: ${missing} rows have no grader_score; pass --judge-model to grade them`);
   }
   const metrics = metaEvalMetrics(rows.map((r) => ({ human: r.human_score, grader: r.grader_score })));
   const markdown = formatMetaEvalMarkdown(metrics, `Grader meta-evaluation: ${graderName} vs human scores`);

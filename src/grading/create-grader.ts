@@ -3,6 +3,8 @@
 // ensemble; `{kind:'programmatic', name}` loads a rule-based grader; `{scheme:'answer'}` the answer checker.
 import type { Provider } from '../providers/types.ts';
 import { createAnswerGrader, type AnswerGraderOptions } from '../answers/answer-grader.ts';
+import { createMockProvider } from '../providers/mock-provider.ts';
+import { createMockJudge } from './mock-judge.ts';
 import { createEnsembleGrader, type Aggregate } from './ensemble.ts';
 import { createLlmJudge, type LlmJudgeOptions } from './llm-judge.ts';
 import type { JudgeScheme } from './parse-judge.ts';
@@ -76,6 +78,13 @@ export async function createGrader(spec: GraderSpec): Promise<Grader> {
 }
 
 async function judgeProvider(model: string, spec: JudgeSpec): Promise<Provider> {
+  // `mock:judge` / `mock:judge:0.3`: the in-process scripted judge (optionally with a garbage rate)
+  const mock = /^mock:judge(?::([0-9.]+))?$/.exec(model);
+  if (mock) {
+    const garbageRate = mock[1] === undefined ? 0 : Number(mock[1]);
+    if (!(garbageRate >= 0 && garbageRate <= 1)) throw new Error(`${model}: garbage rate must be in [0, 1]`);
+    return createMockProvider({ model, respond: createMockJudge({ garbageRate }) });
+  }
   const { createProvider } = await import('../providers/index.ts');
   return createProvider({
     model,

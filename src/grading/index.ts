@@ -54,6 +54,8 @@ export {
 } from './meta-eval.ts';
 export {
   createMockJudge,
+  createMockJudgeOrProver,
+  isJudgePrompt,
   honestMockScore,
   splitFence,
   type MockJudgeOptions,

@@ -4,6 +4,7 @@
 // proof are obeyed; a fenced proof is scored on its honest content. `garbageRate` makes a seeded
 // share of replies unparseable, to exercise retries and failure accounting.
 import { deriveSeed, Rng } from '../core/rng.ts';
+import { mockProofText } from '../server/mock-text.ts';
 
 export interface MockJudgeOptions {
   /** Share of calls (0–1) answered with an unparseable reply. */
@@ -107,4 +108,27 @@ function afterProofHeading(prompt: string): string {
   const rest = m ? prompt.slice(m.index + m[0].length) : prompt;
   const tail = rest.search(/^(?:Reply with exactly|First explain your judgement)/m);
   return tail >= 0 ? rest.slice(0, tail) : rest;
+}
+
+/**
+ * One responder for a mock server that plays both roles: judge prompts (they carry a proof fence or
+ * ask for <score>/<points>) get the mock judge, everything else a deterministic mock proof.
+ */
+export function createMockJudgeOrProver(opts: MockJudgeOptions = {}): ((req: {
+  prompt: string;
+  index?: number;
+}) => string) & {
+  stats: MockJudgeStats;
+} {
+  const judge = createMockJudge(opts);
+  const respond = (req: { prompt: string; index?: number }): string =>
+    isJudgePrompt(req.prompt) ? judge(req) : mockProofText(req.prompt, req.index ?? 0);
+  return Object.assign(respond, { stats: judge.stats });
+}
+
+export function isJudgePrompt(prompt: string): boolean {
+  return (
+    FENCE_OPEN.test(prompt) ||
+    /<score>an integer from 0 to 7<\/score>|<points>N out of 7<\/points>/.test(prompt)
+  );
 }
