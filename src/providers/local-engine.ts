@@ -154,8 +154,11 @@ export class LocalEngine {
       return;
     }
     const V = this.model.config.vocab;
+    // A model vocab padded beyond the tokenizer has rows no text maps to; never sample those ids.
+    const usable = Math.min(V, this.tokenizer.vocabSize);
     batch.forEach((r, j) => {
-      const token = pickToken(logits.subarray(j * V, (j + 1) * V), r.job.temperature, r.job.topP, r.rng);
+      const row = logits.subarray(j * V, j * V + usable);
+      const token = pickToken(row, r.job.temperature, r.job.topP, r.rng);
       r.tokens.push(token);
       if (r.job.stopTokens.has(token)) return this.finish(r, 'stop');
       const bytes = this.tokenizer.vocab[token];

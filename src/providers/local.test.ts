@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveCheckpoint } from '../tiny/checkpoint.ts';
 import { createGPT } from '../tiny/gpt.ts';
 import { trainBpe } from '../tiny/tokenizer-train.ts';
+import { createProvider } from './index.ts';
 import { createLocalProvider, type LocalProvider } from './local.ts';
 import type { GenerateRequest } from './types.ts';
 
@@ -117,5 +118,31 @@ describe('local provider', () => {
     ac.abort();
     const r = await p;
     expect(!r.ok && r.code).toBe('aborted');
+  });
+
+  it('is what createProvider returns for local:DIR, seeded by the factory seed', async () => {
+    const a = await createProvider({ model: `local:${ckpt}`, seed: 3, local: { maxConcurrentBatch: 2 } });
+    const b = await createProvider({ model: `local:${ckpt}`, seed: 3 });
+    const [ra, rb] = [await a.generate(ask()), await b.generate(ask())];
+    expect(a.name).toBe(`local:${ckpt}`);
+    expect(ra.ok && ra.text).toBe(rb.ok && rb.text);
+    await Promise.all([a.close?.(), b.close?.()]);
+  });
+
+  it('never samples ids beyond the tokenizer when the model vocab is padded', async () => {
+    const padded = createGPT(
+      { vocab: tokenizer.vocabSize + 50, ctx: 64, layers: 1, dModel: 16, heads: 2 },
+      6,
+    );
+    // Make the padding rows by far the most likely tokens: final LayerNorm output ≈ +10 everywhere,
+    // padding rows of the tied unembedding all +1.
+    padded.lnfB.data.fill(10);
+    for (let i = tokenizer.vocabSize * 16; i < padded.wte.size; i++) padded.wte.data[i] = 1;
+    const p = await createLocalProvider({ checkpoint: 'padded', loaded: { model: padded, tokenizer } });
+    const r = await p.generate(ask({ maxTokens: 5, temperature: 0 }));
+    if (!r.ok) throw new Error(r.error);
+    expect(r.finishReason).toBe('length');
+    expect(r.text).not.toBe('');
+    await p.close?.();
   });
 });
