@@ -87,6 +87,24 @@ describe('OpenAI-compatible server (official openai client)', () => {
     expect(new Set(r.choices.map((c) => c.message.content)).size).toBeGreaterThan(1);
   });
 
+  it('refuses to start on a directory that is not a checkpoint', async () => {
+    await expect(startOpenAIServer({ checkpoint: join(root, 'missing') })).rejects.toThrow(
+      /not a checkpoint/,
+    );
+  });
+
+  it('decodes concurrent clients in one batch', async () => {
+    const before = server.engine.stats.steps;
+    const rs = await Promise.all(
+      [1, 2, 3, 4].map((seed) =>
+        client.chat.completions.create({ model: 'tiny-prover', messages, max_tokens: 6, seed }),
+      ),
+    );
+    expect(rs.every((r) => r.choices[0].message.content !== null)).toBe(true);
+    expect(server.engine.stats.maxBatchSeen).toBeGreaterThanOrEqual(2);
+    expect(server.engine.stats.steps - before).toBeLessThan(4 * 6);
+  });
+
   it.each<[string, Record<string, unknown>, number, RegExp]>([
     ['unknown model', { model: 'gpt-9', messages }, 404, /not served here/],
     ['no messages', { model: 'tiny-prover', messages: [] }, 400, /messages/],
