@@ -1,0 +1,158 @@
+// `qed generate` as a user runs it, against the mock server with faults and a distinctive fake key:
+// SIGKILL mid-run then --resume gives every (problem, sample) exactly once without redoing finished
+// ones, the --json summary matches the files, and the key appears in no output, run file or cache.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Attempt } from '../core/attempt.ts';
+import { attemptId } from '../core/attempt.ts';
+import { readRecords } from '../core/record-log.ts';
+import { deriveSeed } from '../core/rng.ts';
+import { startMockServer } from '../server/mock-openai-server.ts';
+
+const KEY = 'sk-qedLEAKCANARY-9f8e7d6c5b4a';
+const PROBLEMS = 20;
+const SAMPLES = 3;
+
+interface Child {
+  done: Promise<number | null>;
+  kill(): void;
+  out: () => string;
+  err: () => string;
+}
+
+function qed(args: string[], env: Record<string, string>): Child {
+  const child = spawn(process.execPath, ['bin/qed.js', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+  return {
+    done: new Promise((resolve) => child.on('close', (code) => resolve(code))),
+    kill: () => child.kill('SIGKILL'),
+    out: () => out,
+    err: () => err,
+  };
+}
+
+const lines = (file: string): number => {
+  try {
+    return readFileSync(file, 'utf8').split('\n').filter(Boolean).length;
+  } catch {
+    return 0;
+  }
+};
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? filesUnder(p) : [p];
+  });
+}
+
+describe('qed generate (child process)', () => {
+  it('survives SIGKILL: --resume finishes every sample exactly once, redoing nothing finished', async () => {
+    const server = await startMockServer({
+      latencyMs: 25,
+      apiKey: KEY,
+      faults: { rate_limit: 0.04, server_error: 0.04, malformed: 0.04, truncate: 0.04 },
+      retryAfterS: 0.01,
+      seed: 1,
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'qed-gen-cli-'));
+    const dataset = join(dir, 'problems.jsonl');
+    writeFileSync(
+      dataset,
+      Array.from({ length: PROBLEMS }, (_, i) =>
+        JSON.stringify({ id: `q${i}`, statement: `Show ${i} < ${i + 1}.` }),
+      )
+        .map((l) => `${l}\n`)
+        .join(''),
+    );
+    const out = join(dir, 'run');
+    const cacheDir = join(dir, 'cache');
+    const env = { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: KEY, QED_CACHE_DIR: cacheDir };
+    const args = ['generate', '--dataset', dataset, '--model', 'mock-prover', '--samples', String(SAMPLES)];
+    const common = [...args, '--concurrency', '4', '--out', out, '--timeout', '2', '--json'];
+    try {
+      const first = qed(common, env);
+      const attemptsFile = join(out, 'attempts.jsonl');
+      const deadline = Date.now() + 20_000;
+      while (lines(attemptsFile) < 12 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      first.kill();
+      await first.done;
+      const finished = readRecords<Attempt>(attemptsFile);
+      expect(finished.length).toBeGreaterThanOrEqual(12);
+      expect(finished.length).toBeLessThan(PROBLEMS * SAMPLES);
+
+      const before = server.calls.length;
+      const second = qed([...common, '--resume'], env);
+      expect(await second.done).toBe(0);
+      const summary = JSON.parse(second.out()) as {
+        skipped: number;
+        generated: number;
+        recorded: number;
+        expected: number;
+      };
+      expect(summary).toMatchObject({
+        expected: 60,
+        recorded: 60,
+        skipped: finished.length,
+        generated: 60 - finished.length,
+      });
+
+      const all = readRecords<Attempt>(attemptsFile);
+      const ids = all.map(attemptId);
+      expect(ids).toHaveLength(PROBLEMS * SAMPLES);
+      expect(new Set(ids).size).toBe(PROBLEMS * SAMPLES);
+      for (const a of all)
+        expect(a.error === undefined ? a.finalProof.length > 0 : a.finalProof === '').toBe(true);
+      // No request of the resumed run was for a sample finished before the kill (seeds identify samples).
+      const doneSeeds = new Set(finished.map((a) => deriveSeed(0, a.problemId, a.sampleIndex)));
+      const redone = server.calls.slice(before).filter((c) => doneSeeds.has(Number(c.body.seed)));
+      expect(redone).toHaveLength(0);
+      expect(server.calls.every((c) => c.authorized)).toBe(true);
+
+      // The key never leaks: not in outputs, run files or the cache.
+      for (const text of [first.out(), first.err(), second.out(), second.err()])
+        expect(text).not.toContain(KEY);
+      for (const file of [...filesUnder(out), ...filesUnder(cacheDir)]) {
+        expect(readFileSync(file).includes(KEY), file).toBe(false);
+      }
+    } finally {
+      await server.close();
+    }
+  }, 45_000);
+
+  it('keeps a rejected key out of error messages and records the failures', async () => {
+    const server = await startMockServer({ apiKey: 'the-real-key-000' });
+    const dir = mkdtempSync(join(tmpdir(), 'qed-gen-cli-'));
+    const dataset = join(dir, 'p.jsonl');
+    writeFileSync(dataset, `${JSON.stringify({ id: 'a', statement: 'Show 1 < 2.' })}\n`);
+    const out = join(dir, 'run');
+    try {
+      const run = qed(
+        ['generate', '--dataset', dataset, '--model', 'mock-prover', '--out', out, '--no-cache', '--json'],
+        {
+          OPENAI_BASE_URL: server.url,
+          OPENAI_API_KEY: KEY,
+        },
+      );
+      expect(await run.done).toBe(0);
+      const [attempt] = readRecords<Attempt>(join(out, 'attempts.jsonl'));
+      expect(attempt).toMatchObject({ finalProof: '', problemId: 'a' });
+      expect(attempt.error).toMatch(/^http_401/);
+      expect(run.err()).toMatch(/failed http_401 × 1/);
+      for (const text of [run.out(), run.err(), ...filesUnder(out).map((f) => readFileSync(f, 'utf8'))]) {
+        expect(text).not.toContain(KEY);
+      }
+    } finally {
+      await server.close();
+    }
+  }, 30_000);
+});
