@@ -6,6 +6,7 @@ import { registerRewardServer } from './reward-server.ts';
 import { registerExport } from './export.ts';
 import { registerData } from './data.ts';
 import { registerReport } from './report.ts';
+import { registerView } from './view.ts';
 import { registerEval } from './eval.ts';
 import { registerSchema } from './schema.ts';
 import { registerServe } from './serve.ts';
@@ -24,6 +25,7 @@ export const commands: Array<(program: Command) => void> = [
   registerExportModel,
   registerData,
   registerReport,
+  registerView,
   registerEval,
   registerGenerate,
   registerMockServer,
