@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Rng } from '../core/rng.ts';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.ts';
 
 function sample(): Buffer {
@@ -72,5 +73,20 @@ describe('safetensors', () => {
   ])('gives a clear error for %s', (_name, buf, err) => {
     expect(() => decodeSafetensors(buf, 'ckpt/model.safetensors')).toThrow(err);
     expect(() => decodeSafetensors(buf, 'ckpt/model.safetensors')).toThrow(/^ckpt\/model.safetensors: /);
+  });
+
+  it('either decodes or throws a named error for randomly corrupted files', () => {
+    const rng = new Rng(1);
+    for (let i = 0; i < 300; i++) {
+      const buf = Buffer.from(good);
+      for (let k = rng.int(1, 4); k > 0; k--) buf[rng.int(0, buf.length - 1)] = rng.int(0, 255);
+      const cut = rng.next() < 0.3 ? buf.subarray(0, rng.int(0, buf.length)) : buf;
+      try {
+        decodeSafetensors(cut, 'f.safetensors');
+      } catch (e) {
+        expect(e).toBeInstanceOf(Error);
+        expect((e as Error).message).toMatch(/^f\.safetensors: /);
+      }
+    }
   });
 });

@@ -52,6 +52,20 @@ for (let i = 0; i < 60; i++) {
   lines.push(s);
 }
 const corpus = lines.join('\n');
+// Random code points from all of Unicode (assigned or not, surrogates excepted), not used for training.
+const fuzz = Array.from({ length: 300 }, () => {
+  let s = '';
+  for (let n = rng.int(1, 24); n > 0; n--) {
+    const cp =
+      rng.next() < 0.3
+        ? rng.int(0, 0x7f)
+        : rng.next() < 0.7
+          ? rng.int(0x80, 0xffff)
+          : rng.int(0x10000, 0x10ffff);
+    s += cp >= 0xd800 && cp <= 0xdfff ? ' ' : String.fromCodePoint(cp);
+  }
+  return s;
+});
 const tokenizer = trainBpe(
   Array.from({ length: 30 }, () => corpus),
   { vocabSize: 800 },
@@ -78,6 +92,8 @@ writeFileSync(
     logits: Array.from(logits.data),
     lines,
     lineIds: lines.map((l) => tokenizer.encode(l)),
+    fuzz,
+    fuzzIds: fuzz.map((l) => tokenizer.encode(l)),
     corpusIds: tokenizer.encode(corpus),
   }),
 );

@@ -81,6 +81,8 @@ def test_tokenizers_encode_like_ours(exported):
     for line, ids in zip(ours["lines"], ours["lineIds"]):
         assert tok.encode(line).ids == ids, repr(line)
         assert tok.decode(ids) == line
+    for text, ids in zip(ours["fuzz"], ours["fuzzIds"]):
+        assert tok.encode(text).ids == ids, repr(text)
     # Our own checkpoint's tokenizer.json is the same HF format.
     ck = tokenizers.Tokenizer.from_file(str(out / "ckpt" / "tokenizer.json"))
     assert ck.encode(corpus).ids == ours["corpusIds"]
