@@ -12,6 +12,12 @@ import { HOSTILE_PROOF, writeSyntheticRun } from '../report/synthetic-run.ts';
 import { startViewer } from './server.ts';
 import type { Viewer } from './server.ts';
 
+// Names that exist in the page: the callbacks handed to page.evaluate/waitForFunction run in Chromium.
+declare const document: { querySelector(selector: string): { textContent: string | null } | null };
+declare const location: { hash: string };
+declare const window: { __pwned?: number };
+declare function getComputedStyle(node: unknown): { fontFamily: string };
+
 const CHROMIUM = process.env.QED_CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = [
   '--headless',
@@ -160,7 +166,7 @@ describe.skipIf(!hasBrowser)('qed view in headless Chromium', () => {
     ).toBe(0);
     expect(await page.textContent('[data-testid=judge]')).toContain('<b>bold?</b>');
     expect(await page.locator('[data-testid=judge] b:has-text("bold?")').count()).toBe(0);
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => window.__pwned)).toBeUndefined();
     expect(pageErrors).toEqual([]);
     expect(foreignRequests).toEqual([]);
   });
