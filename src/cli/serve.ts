@@ -1,5 +1,6 @@
 // `qed serve CHECKPOINT_DIR`: serve a checkpoint over an OpenAI-compatible HTTP API on 127.0.0.1 until
 // Ctrl-C. Prints the base URL and model id on stderr (or {url, model} as JSON on stdout with --json).
+// With QED_SERVE_API_KEY set in the environment, clients must send it as a bearer token.
 import type { Command } from 'commander';
 import { InputError } from '../core/errors.ts';
 import { startOpenAIServer } from '../server/openai-server.ts';
@@ -23,7 +24,10 @@ const int = (name: string, v: string, min: number): number => {
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('serve a checkpoint as an OpenAI-compatible API (/v1/chat/completions, /v1/models)')
+    .description(
+      'serve a checkpoint as an OpenAI-compatible API (/v1/chat/completions, /v1/models); ' +
+        'set QED_SERVE_API_KEY to require a bearer token',
+    )
     .argument('<checkpoint>', 'checkpoint directory')
     .option('--port <n>', 'port (0 = any free port)', '8000')
     .option('--host <host>', 'interface to bind', '127.0.0.1')
@@ -39,6 +43,7 @@ export function registerServe(program: Command): void {
         modelId: flags.modelId,
         maxConcurrentBatch: int('batch', flags.batch, 1),
         seed: int('seed', flags.seed, 0),
+        apiKey: process.env.QED_SERVE_API_KEY || undefined,
       });
       if (flags.json) process.stdout.write(`${JSON.stringify({ url: server.url, model: server.modelId })}\n`);
       process.stderr.write(`serving "${server.modelId}" at ${server.url}/v1 (Ctrl-C to stop)\n`);

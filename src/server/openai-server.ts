@@ -1,7 +1,7 @@
 // `qed serve`: an OpenAI-compatible HTTP server for a checkpoint. POST /v1/chat/completions (JSON or SSE
 // streaming, n choices, stop, seed, usage), GET /v1/models, GET /health. Requests from all clients feed one
 // continuous-batching LocalEngine; bad bodies get OpenAI-style 4xx JSON errors. Binds 127.0.0.1 by default.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename, resolve } from 'node:path';
@@ -31,6 +31,8 @@ export interface OpenAIServerOptions {
   maxConcurrentBatch?: number;
   /** Seed for requests without one (request k gets deriveSeed(seed, k)). */
   seed?: number;
+  /** When set, every request must send `Authorization: Bearer <apiKey>` (GET /health excepted). */
+  apiKey?: string;
 }
 
 export interface OpenAIServer {
@@ -197,10 +199,18 @@ export async function startOpenAIServer(opts: OpenAIServerOptions): Promise<Open
     const path = (req.url ?? '/').split('?')[0].replace(/\/+$/, '');
     const route = `${req.method} ${path}`;
     const handle = async (): Promise<void> => {
+      if (route === 'GET /health') return sendJson(res, 200, { ok: true, model: modelId });
+      if (opts.apiKey && !authorized(req.headers.authorization, opts.apiKey)) {
+        return sendError(res, {
+          status: 401,
+          type: 'invalid_request_error',
+          message: 'missing or wrong API key',
+          code: 'invalid_api_key',
+        });
+      }
       if (route === 'POST /v1/chat/completions') return chat(req, res);
       if (route === 'GET /v1/models') return sendJson(res, 200, { object: 'list', data: [modelCard] });
       if (route === `GET /v1/models/${modelId}`) return sendJson(res, 200, modelCard);
-      if (route === 'GET /health') return sendJson(res, 200, { ok: true, model: modelId });
       const known = ['/v1/chat/completions', '/v1/models', '/health'].includes(path);
       sendError(res, {
         status: known ? 405 : 404,
@@ -230,4 +240,10 @@ export async function startOpenAIServer(opts: OpenAIServerOptions): Promise<Open
       await engine.close();
     },
   };
+}
+
+function authorized(header: string | undefined, key: string): boolean {
+  const got = Buffer.from(header ?? '');
+  const want = Buffer.from(`Bearer ${key}`);
+  return got.length === want.length && timingSafeEqual(got, want);
 }
