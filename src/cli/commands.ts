@@ -1,5 +1,6 @@
 // The list of CLI commands. Add one import and one entry per command file.
 import type { Command } from 'commander';
+import { registerDistill } from './distill.ts';
 import { registerDedup } from './dedup.ts';
 import { registerDecontaminate } from './decontaminate.ts';
 import { registerRewardServer } from './reward-server.ts';
@@ -16,6 +17,7 @@ import { registerMockServer } from './mock-server.ts';
 import { registerGrade } from './grade.ts';
 
 export const commands: Array<(program: Command) => void> = [
+  registerDistill,
   registerDedup,
   registerDecontaminate,
   registerRewardServer,

@@ -1,0 +1,200 @@
+// `qed distill DATASET --teacher MODEL`: N teacher proofs per problem, graded, filtered, into SFT records
+// (DIR/distill.jsonl all samples, DIR/sft.jsonl kept ones). `--dry-run` prints the cost estimate and
+// stops; `--resume` continues a killed run without losing or duplicating samples.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { Progress } from '../core/progress.ts';
+import { prepareRunDir } from '../core/run-dir.ts';
+import { estimateDistillCost, formatCostEstimate } from '../data/distill-cost.ts';
+import { formatDistillSummary, runDistill } from '../data/distill.ts';
+import { loadProblems } from '../data/index.ts';
+import { DEFAULT_PROMPT_FILE, loadPromptTemplate, renderPrompt } from '../generate/prompt.ts';
+import { createGrader } from '../grading/index.ts';
+import { createProvider, DEFAULT_PRICES, loadProviderConfig } from '../providers/index.ts';
+import { graderSpecOf } from '../server/reward-grader-spec.ts';
+
+interface DistillFlags {
+  teacher: string;
+  samples: number;
+  grader?: string;
+  providerConfig?: string;
+  prompt?: string;
+  temperature?: number;
+  maxTokens?: number;
+  expectedTokens?: number;
+  concurrency: number;
+  seed: number;
+  minScore?: number;
+  maxCompletionTokens?: number;
+  dropTruncated?: boolean;
+  reasoning: boolean;
+  cache: boolean;
+  limit?: number;
+  out?: string;
+  resume?: boolean;
+  force?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+const num =
+  (name: string, int = false) =>
+  (v: string) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 0 || (int && !Number.isInteger(n))) {
+      throw new Error(`${name} must be a non-negative ${int ? 'integer' : 'number'}, got "${v}"`);
+    }
+    return n;
+  };
+
+const CONFIG_FILE = 'distill-config.json';
+
+export function registerDistill(program: Command): void {
+  program
+    .command('distill')
+    .description('distil a teacher: N proofs per problem, graded by a judge, filtered, into SFT records')
+    .argument('<dataset>', 'problems (.csv, .jsonl, .json, .parquet)')
+    .requiredOption(
+      '--teacher <model>',
+      'teacher model (served by the endpoints of --provider-config or OPENAI_BASE_URL; mock for tests)',
+    )
+    .option('--samples <n>', 'teacher proofs per problem', num('--samples', true), 4)
+    .option(
+      '--grader <name>',
+      'toy | rubric:JUDGE_MODEL | proofbench:JUDGE_MODEL | answer | spec.json (default: no grading)',
+    )
+    .option('--provider-config <file>', 'endpoints and prices for teacher and judge')
+    .option('--prompt <file>', 'user prompt template with a {{problem}} slot', DEFAULT_PROMPT_FILE)
+    .option('--temperature <t>', 'teacher temperature', num('--temperature'))
+    .option('--max-tokens <n>', 'teacher completion budget', num('--max-tokens', true))
+    .option(
+      '--expected-tokens <n>',
+      'completion tokens per sample assumed by the cost estimate (default --max-tokens or 8192)',
+      num('--expected-tokens', true),
+    )
+    .option('--concurrency <n>', 'samples in flight', num('--concurrency', true), 16)
+    .option('--seed <s>', 'run seed (per-sample seeds derive from it)', num('--seed', true), 0)
+    .option('--min-score <s>', 'keep samples graded at least s/7', num('--min-score'))
+    .option(
+      '--max-completion-tokens <n>',
+      'drop samples longer than n completion tokens',
+      num('--max-completion-tokens', true),
+    )
+    .option('--drop-truncated', 'drop samples cut at the token limit')
+    .option('--no-reasoning', 'leave the teacher reasoning out of the SFT messages')
+    .option('--no-cache', 'do not use the response cache')
+    .option('--limit <n>', 'first n problems only', num('--limit', true))
+    .option('--out <dir>', 'run directory (default: a fresh runs/distill-… directory)')
+    .option('--resume', 'continue the run in --out')
+    .option('--force', 'overwrite a non-empty --out')
+    .option('--dry-run', 'print the cost estimate and stop')
+    .option('--json', 'print the summary (or estimate) as JSON on stdout')
+    .option('--quiet', 'no progress on stderr')
+    .action(async (dataset: string, flags: DistillFlags) => {
+      let problems = await loadProblems(dataset);
+      if (flags.limit !== undefined) problems = problems.slice(0, flags.limit);
+      const template = loadPromptTemplate(flags.prompt);
+      const spec = flags.grader
+        ? graderSpecOf(flags.grader, { providerConfig: flags.providerConfig, concurrency: flags.concurrency })
+        : undefined;
+      const judgeModel =
+        spec && 'judgeModel' in spec && typeof spec.judgeModel === 'string'
+          ? spec.judgeModel
+          : spec && 'judgeModel' in spec && Array.isArray(spec.judgeModel)
+            ? spec.judgeModel[0]
+            : undefined;
+      const prices = {
+        ...DEFAULT_PRICES,
+        ...(flags.providerConfig ? loadProviderConfig(flags.providerConfig).prices : {}),
+      };
+      const estimate = estimateDistillCost({
+        problems,
+        samples: flags.samples,
+        renderPrompt: (p) => renderPrompt(template, p.statement),
+        teacherModel: flags.teacher,
+        judgeModel,
+        prices,
+        expectedCompletionTokens: flags.expectedTokens ?? flags.maxTokens ?? 8192,
+      });
+      if (flags.dryRun) {
+        process.stdout.write(
+          flags.json ? `${JSON.stringify(estimate)}\n` : `${formatCostEstimate(estimate)}\n`,
+        );
+        return;
+      }
+      const { dir } = prepareRunDir({
+        out: flags.out,
+        prefix: 'distill',
+        resume: flags.resume,
+        force: flags.force,
+      });
+      const config = {
+        dataset,
+        teacher: flags.teacher,
+        samples: flags.samples,
+        grader: flags.grader ?? null,
+        prompt: { id: template.id, hash: template.hash },
+        seed: flags.seed,
+      };
+      const configPath = join(dir, CONFIG_FILE);
+      if (existsSync(configPath)) {
+        const before = JSON.parse(readFileSync(configPath, 'utf8')) as typeof config;
+        for (const key of ['teacher', 'grader', 'seed'] as const) {
+          if (before[key] !== config[key])
+            throw new Error(
+              `--resume: ${key} was ${JSON.stringify(before[key])} in ${dir}, now ${JSON.stringify(config[key])}`,
+            );
+        }
+        if (before.prompt.hash !== config.prompt.hash)
+          throw new Error(`--resume: the prompt template changed since ${dir} was started`);
+      }
+      writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
+      if (!flags.quiet && !flags.json) process.stderr.write(`${formatCostEstimate(estimate)}\n`);
+      const provider = await createProvider({
+        model: flags.teacher,
+        config: flags.providerConfig,
+        concurrency: flags.concurrency,
+        cache: flags.cache,
+        seed: flags.seed,
+      });
+      const grader = spec ? await createGrader(spec) : undefined;
+      const progress = new Progress({
+        label: 'distill',
+        total: problems.length * flags.samples,
+        quiet: flags.quiet || flags.json,
+      });
+      try {
+        const summary = await runDistill({
+          problems,
+          provider,
+          teacherModel: flags.teacher,
+          grader,
+          dir,
+          samples: flags.samples,
+          template,
+          temperature: flags.temperature,
+          maxTokens: flags.maxTokens,
+          concurrency: flags.concurrency,
+          seed: flags.seed,
+          includeReasoning: flags.reasoning,
+          filters: {
+            minScore: flags.minScore,
+            maxCompletionTokens: flags.maxCompletionTokens,
+            dropTruncated: flags.dropTruncated,
+          },
+          onRecord: (_r, done) => progress.set(done),
+        });
+        progress.finish();
+        process.stdout.write(
+          flags.json
+            ? `${JSON.stringify({ dir, ...summary })}\n`
+            : `${formatDistillSummary(summary)}\nrecords: ${join(dir, 'distill.jsonl')} (kept: sft.jsonl)\n`,
+        );
+        if (summary.generationFailures > 0) process.exitCode = 3;
+      } finally {
+        await provider.close?.();
+      }
+    });
+}
