@@ -8,9 +8,9 @@ import { type Family, MAX_CHAIN, type Op, POLYS, type ToySpec, statementOf } fro
 import { referenceProof } from './teacher.ts';
 
 export const SHORT_CHAIN = { min: 2, max: 8 } as const;
-export const LONG_CHAIN = { min: 16, max: MAX_CHAIN } as const;
-const CHAIN_MODS = [5, 7, 9];
-const CASE_MODS = { min: 3, max: 8 } as const;
+export const LONG_CHAIN = { min: 16, max: 20 } as const;
+const CHAIN_MODS = [5, 7];
+const CASE_MODS = { min: 3, max: 6 } as const;
 
 export type Length = 'short' | 'long';
 
@@ -25,8 +25,8 @@ function chainSpec(rng: Rng, length: number): ToySpec {
   const m = rng.pick(CHAIN_MODS);
   const ops: Op[] = Array.from({ length }, () =>
     rng.next() < 0.5
-      ? { op: '+', k: rng.int(1, Math.min(6, m - 1)) }
-      : { op: '*', k: rng.int(2, Math.min(6, m - 1)) },
+      ? { op: '+', k: rng.int(1, Math.min(4, m - 1)) }
+      : { op: '*', k: rng.int(2, Math.min(4, m - 1)) },
   );
   return { family: 'chain', start: rng.int(1, m - 1), ops, mod: m };
 }

@@ -4,21 +4,21 @@
 import { LETTERS } from './spec.ts';
 
 export type ProofLine =
-  | { kind: 'step'; index: number; a: number; op: '+' | '*'; k: number; c: number; mod: number }
+  | { kind: 'step'; index: number; a: number; op: '+' | '*'; k: number; c: number }
   | { kind: 'step-claim'; index: number; value: number }
   | { kind: 'given'; index: number; value: number }
-  | { kind: 'case'; r: number; lhs: string; v: number; mod: number }
-  | { kind: 'case-claim'; r: number; v: number }
+  | { kind: 'case'; r: number; v: number }
+  | { kind: 'case-claim'; r: number }
   | { kind: 'factor'; lhs: string; rhs: string }
   | { kind: 'product'; run: number; divisor: number }
   | { kind: 'product-claim'; divisor: number }
   | { kind: 'conclusion'; text: string };
 
-const STEP = /^Step ([a-x])\. (\d+) ?([+*]) ?(\d+) = (\d+) \(mod (\d+)\)\.?$/;
+const STEP = /^Step ([a-x])\. (\d+) ?([+*]) ?(\d+) ?≡ ?(\d+)\.?$/;
 const STEP_CLAIM = /^Step ([a-x])\. Clearly the value is (\d+)\.?$/;
 const GIVEN = /^Given\. Step ([a-x]) gives (\d+)\.?$/;
-const CASE = /^Case (\d+)\. ([0-9*+\-() ]+?) = (\d+) \(mod (\d+)\)\.?$/;
-const CASE_CLAIM = /^Case (\d+)\. Clearly this gives (\d+)\.?$/;
+const CASE = /^Case (\d+) gives (\d+)\.?$/;
+const CASE_CLAIM = /^Case (\d+) is clear\.?$/;
 const FACTOR = /^Factor\. ([n0-9*+\-() ]+?) = ([n0-9*+\-() ]+?)\.?$/;
 const PRODUCT = /^Product\. These are (\d+) consecutive integers, so the product is divisible by (\d+)\.?$/;
 const PRODUCT_CLAIM = /^Product\. Clearly the product is divisible by (\d+)\.?$/;
@@ -39,7 +39,6 @@ export function parseLine(raw: string): ProofLine | null {
           op: m[3] as '+' | '*',
           k: Number(m[4]),
           c: Number(m[5]),
-          mod: Number(m[6]),
         };
       if ((m = STEP_CLAIM.exec(line)))
         return { kind: 'step-claim', index: LETTERS.indexOf(m[1]) + 1, value: Number(m[2]) };
@@ -49,15 +48,8 @@ export function parseLine(raw: string): ProofLine | null {
         return { kind: 'given', index: LETTERS.indexOf(m[1]) + 1, value: Number(m[2]) };
       return null;
     case 'C':
-      if ((m = CASE.exec(line)))
-        return {
-          kind: 'case',
-          r: Number(m[1]),
-          lhs: m[2].replace(/ /g, ''),
-          v: Number(m[3]),
-          mod: Number(m[4]),
-        };
-      if ((m = CASE_CLAIM.exec(line))) return { kind: 'case-claim', r: Number(m[1]), v: Number(m[2]) };
+      if ((m = CASE.exec(line))) return { kind: 'case', r: Number(m[1]), v: Number(m[2]) };
+      if ((m = CASE_CLAIM.exec(line))) return { kind: 'case-claim', r: Number(m[1]) };
       if ((m = CONCLUSION.exec(line))) return { kind: 'conclusion', text: m[1].replace(/\.$/, '') };
       return null;
     case 'F':
@@ -84,12 +76,12 @@ export function parseProof(text: string): ProofLine[] {
 
 /** Renders lines in the house style (the teacher and the tests use these). */
 export const render = {
-  step: (index: number, a: number, op: string, k: number, c: number, m: number) =>
-    `Step ${LETTERS[index - 1]}. ${a}${op}${k} = ${c} (mod ${m}).`,
+  step: (index: number, a: number, op: string, k: number, c: number) =>
+    `Step ${LETTERS[index - 1]}. ${a}${op}${k} ≡ ${c}.`,
   stepClaim: (index: number, value: number) => `Step ${LETTERS[index - 1]}. Clearly the value is ${value}.`,
   given: (index: number, value: number) => `Given. Step ${LETTERS[index - 1]} gives ${value}.`,
-  case: (r: number, lhs: string, v: number, m: number) => `Case ${r}. ${lhs} = ${v} (mod ${m}).`,
-  caseClaim: (r: number, v: number) => `Case ${r}. Clearly this gives ${v}.`,
+  case: (r: number, v: number) => `Case ${r} gives ${v}.`,
+  caseClaim: (r: number) => `Case ${r} is clear.`,
   factor: (lhs: string, rhs: string) => `Factor. ${lhs} = ${rhs}.`,
   product: (run: number, d: number) =>
     `Product. These are ${run} consecutive integers, so the product is divisible by ${d}.`,

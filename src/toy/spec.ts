@@ -65,11 +65,23 @@ export function chainValues(spec: ChainSpec): number[] {
   return out;
 }
 
+const residueMemo = new Map<string, number[]>();
+
+/** poly(r) mod m for r = 0..m-1 (memoised: graders ask for the same few tables over and over). */
+export function polyResidues(poly: string, m: number): number[] {
+  const key = `${poly}|${m}`;
+  let out = residueMemo.get(key);
+  if (!out) {
+    out = Array.from({ length: m }, (_, r) => mod(evalExpr(substitute(poly, r)) ?? 0, m));
+    if (residueMemo.size > 10_000) residueMemo.clear();
+    residueMemo.set(key, out);
+  }
+  return out;
+}
+
 /** Sorted set of residues a polynomial takes mod m. */
 export function polyImage(poly: string, m: number): number[] {
-  const set = new Set<number>();
-  for (let r = 0; r < m; r++) set.add(mod(evalExpr(substitute(poly, r)) ?? 0, m));
-  return [...set].sort((a, b) => a - b);
+  return [...new Set(polyResidues(poly, m))].sort((a, b) => a - b);
 }
 
 /** Replaces the variable n by a number literal. */

@@ -9,6 +9,7 @@ import {
   type RoadsSpec,
   type ToySpec,
   chainValues,
+  evalExpr,
   formatSet,
   mod,
   polyByText,
@@ -64,9 +65,9 @@ function chainLines(spec: ChainSpec, from: number, error: ErrorKind | null, rng:
     let next = mod(op === '+' ? v + k : v * k, spec.mod);
     if (i === at && error === 'slip') {
       next = wrongValue(rng, next, spec.mod);
-      lines.push(render.step(i, v, op, k, next, spec.mod));
+      lines.push(render.step(i, v, op, k, next));
     } else if (i === at && error === 'unjustified') lines.push(render.stepClaim(i, next));
-    else if (!(i === at && error === 'missing')) lines.push(render.step(i, v, op, k, next, spec.mod));
+    else if (!(i === at && error === 'missing')) lines.push(render.step(i, v, op, k, next));
     v = next;
   }
   lines.push(render.conclusion(`The result is ${v}`));
@@ -77,26 +78,16 @@ function caseLines(poly: string, m: number, error: ErrorKind | null, rng: Rng): 
   const at = rng.int(0, m - 1);
   const lines: string[] = [];
   for (let r = 0; r < m; r++) {
-    const lhs = substitute(poly, r);
-    let v = mod(Number(eval0(lhs)), m);
+    let v = mod(evalExpr(substitute(poly, r)) ?? 0, m);
     if (r === at && error === 'missing') continue;
     if (r === at && error === 'unjustified') {
-      lines.push(render.caseClaim(r, v));
+      lines.push(render.caseClaim(r));
       continue;
     }
     if (r === at && error === 'slip') v = wrongValue(rng, v, m);
-    lines.push(render.case(r, lhs, v, m));
+    lines.push(render.case(r, v));
   }
   return lines;
-}
-
-/** Evaluates a substituted polynomial (digits and + - * only, so this is exact). */
-function eval0(expr: string): number {
-  let total = 0;
-  for (const term of expr.replace(/-/g, '+-').split('+').filter(Boolean)) {
-    total += term.split('*').reduce((p, f) => p * Number(f), 1);
-  }
-  return total;
 }
 
 function casesProof(spec: CasesSpec, error: ErrorKind | null, rng: Rng): string[] {

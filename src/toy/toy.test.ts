@@ -20,36 +20,25 @@ import {
 
 // 3 → *4 → 5 → +2 → 0 → *5 → 0 → +1 → 1 (mod 7); segments [a] [b c] [d], 2 points each.
 const CHAIN = 'Start with 3. Apply a*4 b+2 c*5 d+1 in turn, mod 7. Prove that the result is 1.';
-const A = 'Step a. 3*4 = 5 (mod 7).';
-const B = 'Step b. 5+2 = 0 (mod 7).';
-const C = 'Step c. 0*5 = 0 (mod 7).';
-const D = 'Step d. 0+1 = 1 (mod 7).';
+const A = 'Step a. 3*4 ≡ 5.';
+const B = 'Step b. 5+2 ≡ 0.';
+const C = 'Step c. 0*5 ≡ 0.';
+const D = 'Step d. 0+1 ≡ 1.';
 const END = 'Conclusion. The result is 1. QED';
 // n*n+n mod 4: 0, 2, 2, 0; groups {0,1} and {2,3}.
 const CASES = 'Prove that n*n+n mod 4 is always 0 or 2.';
-const K = [
-  'Case 0. 0*0+0 = 0 (mod 4).',
-  'Case 1. 1*1+1 = 2 (mod 4).',
-  'Case 2. 2*2+2 = 2 (mod 4).',
-  'Case 3. 3*3+3 = 0 (mod 4).',
-];
+const K = ['Case 0 gives 0.', 'Case 1 gives 2.', 'Case 2 gives 2.', 'Case 3 gives 0.'];
 const ROADS = 'Prove that 6 divides n*n*n-n for every integer n.';
 const FACTOR = 'Factor. n*n*n-n = (n-1)*n*(n+1).';
 const PRODUCT = 'Product. These are 3 consecutive integers, so the product is divisible by 6.';
-const R = [0, 1, 2, 3, 4, 5].map((r) => `Case ${r}. ${r}*${r}*${r}-${r} = 0 (mod 6).`);
+const R = [0, 1, 2, 3, 4, 5].map((r) => `Case ${r} gives 0.`);
 
 const table: Array<[string, string, string[], number]> = [
   ['chain: complete', CHAIN, [A, B, C, D, END], 7],
   [
     'chain: slip that propagates, wrong conclusion',
     CHAIN,
-    [
-      A,
-      'Step b. 5+2 = 1 (mod 7).',
-      'Step c. 1*5 = 5 (mod 7).',
-      'Step d. 5+1 = 6 (mod 7).',
-      'Conclusion. The result is 6. QED',
-    ],
+    [A, 'Step b. 5+2 ≡ 1.', 'Step c. 1*5 ≡ 5.', 'Step d. 5+1 ≡ 6.', 'Conclusion. The result is 6. QED'],
     1,
   ],
   ['chain: missing step', CHAIN, [A, B, D, END], 5],
@@ -58,15 +47,15 @@ const table: Array<[string, string, string[], number]> = [
   [
     'chain: reordered, repeated, garbage',
     CHAIN,
-    ['blah blah', D, A, 'Step z. 1+1 = 2 (mod 7).', C, A, 'Step c. 0*5 =', B, '', END, END],
+    ['blah blah', D, A, 'Step z. 1+1 ≡ 2.', C, A, 'Step c. 0*5 ≡', B, '', END, END],
     7,
   ],
-  ['chain: wrong operation', CHAIN, [A, 'Step b. 5*2 = 3 (mod 7).', C, D, END], 4],
+  ['chain: wrong operation', CHAIN, [A, 'Step b. 5*2 ≡ 3.', C, D, END], 4],
   ['chain: true carried value', CHAIN, ['Given. Step c gives 0.', D, END], 7],
   [
     'chain: false carried value',
     CHAIN,
-    ['Given. Step c gives 3.', 'Step d. 3+1 = 4 (mod 7).', 'Conclusion. The result is 4. QED'],
+    ['Given. Step c gives 3.', 'Step d. 3+1 ≡ 4.', 'Conclusion. The result is 4. QED'],
     0,
   ],
   ['chain: conclusion only', CHAIN, [END], 0],
@@ -76,15 +65,15 @@ const table: Array<[string, string, string[], number]> = [
   [
     'cases: false case',
     CASES,
-    [K[0], K[1], 'Case 2. 2*2+2 = 0 (mod 4).', K[3], 'Conclusion. Every case gives 0 or 2. QED'],
+    [K[0], K[1], 'Case 2 gives 0.', K[3], 'Conclusion. Every case gives 0 or 2. QED'],
     2,
   ],
   ['cases: wrong conclusion', CASES, [...K, 'Conclusion. Every case gives 0, 1 or 2. QED'], 3],
   [
-    'cases: not evaluated at n',
+    'cases: unjustified case',
     CASES,
-    ['Case 0. 0 = 0 (mod 4).', K[1], K[2], K[3], 'Conclusion. Every case gives 0 or 2. QED'],
-    3,
+    [K[0], 'Case 1 is clear.', K[2], K[3], 'Conclusion. Every case gives 0 or 2. QED'],
+    2,
   ],
   ['roads: factorisation route', ROADS, [FACTOR, PRODUCT, 'Conclusion. 6 divides n*n*n-n. QED'], 7],
   ['roads: case route', ROADS, [...R, 'Conclusion. 6 divides n*n*n-n. QED'], 7],
@@ -153,19 +142,21 @@ describe('toy grader on hand-written proofs', () => {
     expect(respondAsToyJudge('hello')).not.toMatch(/<score>/);
   });
 
-  it('grades at least 10,000 proofs per second', () => {
+  it('grades at least 10,000 proofs per CPU-second', () => {
     const proofs = [
       [A, B, C, D, END].join('\n'),
       [...K, 'Conclusion. Every case gives 0 or 2. QED'].join('\n'),
     ];
     const statements = [CHAIN, CASES];
-    const start = performance.now();
+    // CPU time, not wall time: the grader's speed should not depend on how busy the machine is.
+    const start = process.cpuUsage();
     let n = 0;
     while (n < 20000) {
       checkProof(statements[n % 2], proofs[n % 2]);
       n++;
     }
-    const perSecond = n / ((performance.now() - start) / 1000);
+    const used = process.cpuUsage(start);
+    const perSecond = n / ((used.user + used.system) / 1e6);
     expect(perSecond).toBeGreaterThan(10000);
   });
 });

@@ -1,0 +1,256 @@
+// GRPO trainer, PipelineRL style, for the embedded model: each step samples G completions for a set of
+// prompts (plain problems, or reasoning-cache states), grades them with any Grader, computes group
+// advantages and takes `minibatches` clipped-ratio policy-gradient steps (old log-probs are the
+// sampling policy's). Per-step JSONL logs: reward mean/std, score histogram, length, clip fraction,
+// entropy, grader failures. Checkpoints are atomic; `resume` continues from the last one.
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Problem } from '../core/problem.ts';
+import { Progress } from '../core/progress.ts';
+import { Rng, deriveSeed } from '../core/rng.ts';
+import type { Grader } from '../grading/types.ts';
+import { loadCheckpoint, saveCheckpoint } from '../tiny/checkpoint.ts';
+import type { GPT } from '../tiny/gpt.ts';
+import { scoreLogProbs, sequenceLogProbs } from '../tiny/logprobs.ts';
+import { AdamW, clipGradNorm } from '../tiny/optim.ts';
+import type { Tokenizer } from '../tiny/tokenizer.ts';
+import { groupAdvantages, grpoLoss } from './grpo-math.ts';
+import { TrainingDiverged } from './lm-trainer.ts';
+import { MetricsLog } from './metrics-log.ts';
+import { type PromptGroup, type Rollout, gradeRollouts, sampleGroups } from './rollouts.ts';
+
+/** Reasoning-cache mode: trajectories of `cycles` reason → summarize turns, then refinement groups. */
+export interface RcMode {
+  cycles: number;
+  statesPerTrajectory: number;
+  summarize: (input: { problem: Problem; summary: string | null; reasoning: string }) => string;
+}
+
+export interface GrpoOptions {
+  dir: string;
+  model: GPT;
+  tokenizer: Tokenizer;
+  problems: readonly Problem[];
+  grader: Grader;
+  /** The user prompt for a problem and a summary (null: no summary, i.e. plain RL or the first RC turn). */
+  prompt: (problem: Problem, summary: string | null) => string;
+  rc?: RcMode;
+  steps: number;
+  problemsPerStep: number;
+  groupSize: number;
+  maxNewTokens: number;
+  temperature?: number;
+  lr: number;
+  eps?: number;
+  entropyCoef?: number;
+  gradClip?: number;
+  minibatches?: number;
+  weightDecay?: number;
+  seed: number;
+  resume?: boolean;
+  saveEvery?: number;
+  maxStepsThisRun?: number;
+  label?: string;
+  quiet?: boolean;
+  meta?: Record<string, unknown>;
+}
+
+interface RlState {
+  step: number;
+  steps: number;
+  seed: number;
+}
+
+const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+
+/** Prompts for one step: plain problems, or RC states sampled from fresh trajectories. */
+function stepGroups(
+  o: GrpoOptions,
+  problems: Problem[],
+  seed: number,
+): { groups: PromptGroup[]; trajectoryScore?: number } {
+  if (!o.rc) return { groups: problems.map((p) => ({ problem: p, prompt: o.prompt(p, null) })) };
+  const rng = new Rng(deriveSeed(seed, 'states'));
+  const states: Array<Array<string | null>> = problems.map(() => [null]);
+  for (let c = 0; c < o.rc.cycles; c++) {
+    const turn = sampleGroups({
+      model: o.model,
+      tokenizer: o.tokenizer,
+      groups: problems.map((p, i) => ({ problem: p, prompt: o.prompt(p, states[i][c]) })),
+      groupSize: 1,
+      maxNewTokens: o.maxNewTokens,
+      temperature: o.temperature ?? 1,
+      seed: deriveSeed(seed, 'cycle', c),
+    });
+    for (const r of turn) {
+      const i = r.group;
+      states[i].push(o.rc.summarize({ problem: problems[i], summary: states[i][c], reasoning: r.text }));
+    }
+    // A prompt that no longer fits the context ends that trajectory.
+    states.forEach((s) => {
+      if (s.length < c + 2) s.push(s[s.length - 1]);
+    });
+  }
+  const groups: PromptGroup[] = [];
+  problems.forEach((p, i) => {
+    const picks = rng.sample(
+      states[i].map((_, k) => k),
+      o.rc!.statesPerTrajectory,
+    );
+    for (const k of picks) groups.push({ problem: p, prompt: o.prompt(p, states[i][k]), tag: `state-${k}` });
+  });
+  return { groups };
+}
+
+export async function trainGrpo(
+  o: GrpoOptions,
+): Promise<{ steps: number; checkpoint: string; metrics: string }> {
+  mkdirSync(o.dir, { recursive: true });
+  const ckptDir = join(o.dir, 'checkpoint');
+  const metrics = new MetricsLog(join(o.dir, 'metrics.jsonl'));
+  const params = o.model.namedParameters();
+  const opt = new AdamW(params, { lr: o.lr, weightDecay: o.weightDecay ?? 0.01 });
+  const eps = o.eps ?? 0.2;
+  const minibatches = o.minibatches ?? 2;
+  let step = 0;
+  if (o.resume && existsSync(ckptDir)) {
+    const ck = await loadCheckpoint(ckptDir);
+    const st = ck.trainerState as RlState | undefined;
+    if (!st || st.steps !== o.steps || st.seed !== o.seed)
+      throw new Error(`${ckptDir}: cannot resume: trainer state does not match this run's options`);
+    const loaded = new Map(ck.model.namedParameters().map((p) => [p.name, p.tensor.data]));
+    for (const p of params) p.tensor.data.set(loaded.get(p.name) ?? p.tensor.data);
+    if (ck.optimizerState) opt.loadState(ck.optimizerState);
+    step = st.step;
+  }
+  metrics.truncate(step);
+  let lastSaved = step;
+  const save = async (at: number) => {
+    await saveCheckpoint(ckptDir, {
+      model: o.model,
+      tokenizer: o.tokenizer,
+      optimizer: opt,
+      trainerState: { step: at, steps: o.steps, seed: o.seed } satisfies RlState,
+      meta: { ...o.meta, step: at },
+    });
+    lastSaved = at;
+  };
+  const progress = new Progress({
+    label: o.label ?? (o.rc ? 'rc-rl' : 'rl'),
+    total: o.steps,
+    quiet: o.quiet,
+  });
+  progress.set(step);
+  const stopAt = o.maxStepsThisRun !== undefined ? Math.min(o.steps, step + o.maxStepsThisRun) : o.steps;
+  while (step < stopAt) {
+    const started = performance.now();
+    const seed = deriveSeed(o.seed, 'rl-step', step);
+    const picked = new Rng(seed).sample(o.problems, o.problemsPerStep);
+    const { groups } = stepGroups(o, picked, seed);
+    const sampled = sampleGroups({
+      model: o.model,
+      tokenizer: o.tokenizer,
+      groups,
+      groupSize: o.groupSize,
+      maxNewTokens: o.maxNewTokens,
+      temperature: o.temperature ?? 1,
+      seed: deriveSeed(seed, 'groups'),
+    });
+    const rollouts = await gradeRollouts(sampled, o.grader);
+    const sampleMs = performance.now() - started;
+    const advantage = new Map<Rollout, number>();
+    for (let g = 0; g < groups.length; g++) {
+      const members = rollouts.filter((r) => r.group === g);
+      const adv = groupAdvantages(members.map((r) => (r.score === null ? null : r.score / 7)));
+      members.forEach((r, i) => {
+        if (adv[i] !== null && adv[i] !== 0) advantage.set(r, adv[i]!);
+      });
+    }
+    const trainable = [...advantage.keys()].filter((r) => r.completion.length > 0);
+    const stats = {
+      clip: [] as number[],
+      entropy: [] as number[],
+      ratio: [] as number[],
+      gradNorm: [] as number[],
+    };
+    if (trainable.length) {
+      const seqs = trainable.map((r) => [...r.prompt, ...r.completion]);
+      const old = scoreLogProbs(o.model, seqs);
+      const per = Math.ceil(trainable.length / minibatches);
+      for (let mb = 0; mb < trainable.length; mb += per) {
+        const idx = Array.from({ length: Math.min(per, trainable.length - mb) }, (_, j) => mb + j);
+        const lp = sequenceLogProbs(
+          o.model,
+          idx.map((i) => seqs[i]),
+          { entropy: true },
+        );
+        const T = lp.length - 1;
+        const size = idx.length * T;
+        const mask = new Float32Array(size);
+        const oldArr = new Float32Array(size);
+        const advArr = new Float32Array(size);
+        let tokens = 0;
+        idx.forEach((i, b) => {
+          const r = trainable[i];
+          for (let t = r.prompt.length - 1; t < seqs[i].length - 1; t++) {
+            mask[b * T + t] = 1;
+            oldArr[b * T + t] = old[i][t];
+            advArr[b * T + t] = advantage.get(r)!;
+            tokens++;
+          }
+        });
+        const { loss, stats: s } = grpoLoss(
+          {
+            logprobs: lp.logprobs,
+            entropy: lp.entropy,
+            oldLogprobs: oldArr,
+            advantages: advArr,
+            mask,
+            normalizer: Math.max(1, tokens),
+          },
+          { eps, entropyCoef: o.entropyCoef ?? 0 },
+        );
+        const where = `last good checkpoint: ${existsSync(ckptDir) ? `${ckptDir} (step ${lastSaved})` : 'none yet'}`;
+        if (!Number.isFinite(loss.data[0]))
+          throw new TrainingDiverged(`rl step ${step}: loss is ${loss.data[0]}; step not taken, ${where}`);
+        opt.zeroGrad();
+        loss.backward();
+        const norm = clipGradNorm(params, o.gradClip ?? 1);
+        if (!Number.isFinite(norm))
+          throw new TrainingDiverged(`rl step ${step}: gradient norm is ${norm}; step not taken, ${where}`);
+        opt.step(o.lr);
+        stats.clip.push(s.clipFraction);
+        stats.entropy.push(s.entropy);
+        stats.ratio.push(s.meanRatio);
+        stats.gradNorm.push(norm);
+      }
+    }
+    step++;
+    const scores = rollouts.map((r) => r.score).filter((s): s is number => s !== null);
+    const rewards = scores.map((s) => s / 7);
+    const rm = mean(rewards);
+    const hist = Array.from({ length: 8 }, (_, k) => scores.filter((s) => Math.round(s) === k).length);
+    metrics.append({
+      step,
+      rewardMean: rm,
+      rewardStd: Math.sqrt(mean(rewards.map((r) => (r - rm) ** 2))),
+      scoreHist: hist,
+      samples: rollouts.length,
+      graderFailures: rollouts.length - scores.length,
+      trained: trainable.length,
+      meanLength: mean(rollouts.map((r) => r.completion.length)),
+      truncated: mean(rollouts.map((r) => (r.finishReason === 'length' ? 1 : 0))),
+      clipFraction: mean(stats.clip),
+      entropy: mean(stats.entropy),
+      meanRatio: mean(stats.ratio),
+      gradNorm: mean(stats.gradNorm),
+      sampleSec: sampleMs / 1000,
+      stepSec: (performance.now() - started) / 1000,
+    });
+    progress.tick(1, `reward ${rm.toFixed(3)}`);
+    if ((o.saveEvery && step % o.saveEvery === 0) || step === o.steps) await save(step);
+  }
+  if (step !== lastSaved) await save(step);
+  progress.finish();
+  return { steps: step, checkpoint: ckptDir, metrics: metrics.path };
+}
