@@ -106,3 +106,12 @@ export async function createAnswerGrader(opts: AnswerGraderOptions = {}): Promis
 
   return { info, grade };
 }
+
+export type AnswerOutcome = 'correct' | 'wrong' | 'no-answer' | 'undecided' | 'failed';
+
+/** How an answer-checker Grade came out, for accuracy / no-answer / undecided rates. */
+export function answerOutcome(grade: Pick<Grade, 'score' | 'graderError' | 'assessment'>): AnswerOutcome {
+  if (grade.score === null) return grade.graderError?.startsWith('undecided') ? 'undecided' : 'failed';
+  if (grade.score === 7) return 'correct';
+  return grade.assessment === NO_ANSWER ? 'no-answer' : 'wrong';
+}

@@ -5,7 +5,7 @@ import type { Attempt } from '../core/attempt.ts';
 import type { Problem } from '../core/problem.ts';
 import { emptyUsage } from '../core/usage.ts';
 import { createMockProvider } from '../providers/mock-provider.ts';
-import { createAnswerGrader, NO_ANSWER } from './answer-grader.ts';
+import { answerOutcome, createAnswerGrader, NO_ANSWER } from './answer-grader.ts';
 import { extractAnswer } from './extract.ts';
 
 const cases: Array<[name: string, text: string, answer: string | null, method: string]> = [
@@ -50,6 +50,7 @@ describe('answer grader', () => {
     const none = await grader.grade({ problem, attempt: attempt('no idea') });
     expect(none.score).toBe(0);
     expect(none.assessment).toBe(NO_ANSWER);
+    expect(answerOutcome(none)).toBe('no-answer');
     expect(grader.info).toMatchObject({ kind: 'answer-checker', scheme: 'answer' });
   });
   it('undecided is a grader failure, never a 0; generation failures are not graded', async () => {
@@ -58,6 +59,7 @@ describe('answer grader', () => {
     const g = await grader.grade({ problem: p, attempt: attempt('\\boxed{n \\text{ not divisible by } 2}') });
     expect(g.score).toBeNull();
     expect(g.graderError).toMatch(/^undecided/);
+    expect(answerOutcome(g)).toBe('undecided');
     const failed = await grader.grade({ problem, attempt: attempt('', { error: 'timeout' }) });
     expect(failed.score).toBeNull();
     expect(failed.graderError).toMatch(/generation failed/);

@@ -11,4 +11,10 @@ export {
   type Interval,
 } from './answer-value.ts';
 export { latexToMathjs, UnsupportedLatex } from './latex-expr.ts';
-export { createAnswerGrader, NO_ANSWER, type AnswerGraderOptions } from './answer-grader.ts';
+export {
+  createAnswerGrader,
+  answerOutcome,
+  NO_ANSWER,
+  type AnswerGraderOptions,
+  type AnswerOutcome,
+} from './answer-grader.ts';
