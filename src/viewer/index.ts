@@ -3,4 +3,4 @@ export { startViewer } from './server.ts';
 export type { Viewer, ViewerOptions } from './server.ts';
 export { RunIndex } from './run-index.ts';
 export type { Filters, Page, ProblemRow, SampleRow } from './run-index.ts';
-export { renderMarkdown, renderPlain } from './render.ts';
+export { renderMarkdown, renderPlain, renderTextWithMath } from './render.ts';

@@ -1,6 +1,6 @@
 // renderMarkdown: model text is never HTML; math is typeset; Markdown still works.
 import { describe, expect, it } from 'vitest';
-import { renderMarkdown } from './render.ts';
+import { renderMarkdown, renderTextWithMath } from './render.ts';
 
 describe('renderMarkdown', () => {
   const cases: Array<{ name: string; input: string; has: RegExp[]; not?: RegExp[] }> = [
@@ -69,4 +69,13 @@ describe('renderMarkdown', () => {
       for (const re of c.not ?? []) expect(html).not.toMatch(re);
     });
   }
+});
+
+describe('renderTextWithMath', () => {
+  it('keeps the line structure of plain-text guidelines, escapes HTML and typesets math', () => {
+    const html = renderTextWithMath('(Partial)\n 1. Uses $a_1$.\n(Almost)\n 1. <b>x</b>');
+    expect(html).toContain('(Partial)<br> 1. Uses <span class="katex">');
+    expect(html).toContain('<br>(Almost)<br> 1. &lt;b&gt;x&lt;/b&gt;');
+    expect(html).not.toMatch(/<ol|<li/);
+  });
 });

@@ -30,8 +30,8 @@ function typeset(tex: string, displayMode: boolean): string {
   });
 }
 
-/** Markdown + math → HTML that is safe to insert into the viewer page. */
-export function renderMarkdown(text: string): string {
+/** Cuts math out of `text`, formats the rest with `format`, and puts the typeset math back. */
+function withMath(text: string, format: (source: string) => string): string {
   const rendered: string[] = [];
   const source = text.replace(/[\uE000\uE001]/g, '').replace(MATH, (whole, dd, db, ip, id) => {
     const display = dd ?? db;
@@ -41,7 +41,17 @@ export function renderMarkdown(text: string): string {
     rendered.push(typeset(tex, display !== undefined));
     return `\uE000${rendered.length - 1}\uE001`;
   });
-  return md.render(source).replace(PLACEHOLDER, (_, i: string) => rendered[Number(i)] ?? '');
+  return format(source).replace(PLACEHOLDER, (_, i: string) => rendered[Number(i)] ?? '');
+}
+
+/** Markdown + math → HTML that is safe to insert into the viewer page. */
+export function renderMarkdown(text: string): string {
+  return withMath(text, (source) => md.render(source));
+}
+
+/** Plain text (line structure kept, no Markdown) + math, e.g. IMO-ProofBench grading guidelines. */
+export function renderTextWithMath(text: string): string {
+  return withMath(text, (source) => `<p>${md.utils.escapeHtml(source).replace(/\n/g, '<br>')}</p>`);
 }
 
 /** Plain text (no Markdown), escaped, line breaks kept. */

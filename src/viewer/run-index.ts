@@ -4,7 +4,7 @@
 import { attemptId } from '../core/attempt.ts';
 import type { Problem } from '../core/problem.ts';
 import type { LoadedRun } from '../report/load-run.ts';
-import { renderMarkdown } from './render.ts';
+import { renderMarkdown, renderTextWithMath } from './render.ts';
 
 export interface SampleRow {
   i: number;
@@ -208,7 +208,7 @@ function renderProblem(id: string, p: Problem | undefined) {
     shortAnswer: p?.shortAnswer ?? null,
     statementHtml: p ? renderMarkdown(p.statement) : null,
     referenceHtml: p?.referenceSolution ? renderMarkdown(p.referenceSolution) : null,
-    guidelinesHtml: p?.gradingGuidelines ? renderMarkdown(p.gradingGuidelines) : null,
+    guidelinesHtml: p?.gradingGuidelines ? renderTextWithMath(p.gradingGuidelines) : null,
     rubric: p?.rubric
       ? {
           checkpoints: p.rubric.checkpoints.map((c) => ({
