@@ -25,7 +25,7 @@ export async function createAnswerGrader(opts: AnswerGraderOptions = {}): Promis
   let judge = opts.judgeProvider;
   if (!judge && opts.judgeModel) {
     const { createProvider } = await import('../providers/index.ts');
-    judge = await createProvider({ model: opts.judgeModel });
+    judge = await createProvider({ model: opts.judgeModel, cache: false });
   }
   const template = judge ? loadTemplate('answer-v1') : undefined;
   const info: GraderInfo = {

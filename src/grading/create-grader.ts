@@ -86,8 +86,10 @@ async function judgeProvider(model: string, spec: JudgeSpec): Promise<Provider> 
     return createMockProvider({ model, respond: createMockJudge({ garbageRate }) });
   }
   const { createProvider } = await import('../providers/index.ts');
+  // Judge prompts carry a fresh random fence on every call, so a response cache could never hit.
   return createProvider({
     model,
+    cache: false,
     config: spec.config,
     concurrency: spec.concurrency,
     timeoutMs: spec.timeoutMs,

@@ -1,0 +1,101 @@
+// `qed grade` end to end through the CLI: attempts and a dataset on disk, the judge behind the mock
+// HTTP server answering garbage for 30% of calls. Grades on the 0/1/6/7 scale, failures recorded and
+// counted, the mean over graded attempts only, generation failures never sent to the judge.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMockJudgeOrProver } from '../grading/mock-judge.ts';
+import { startMockServer, type MockServer } from '../server/mock-openai-server.ts';
+
+const QED = fileURLToPath(new URL('../../bin/qed.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'qed-grade-cli-'));
+const respond = createMockJudgeOrProver({ garbageRate: 0.3, seed: 3 });
+let server: MockServer;
+
+function qed(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [QED, ...args], {
+    env: {
+      ...process.env,
+      OPENAI_BASE_URL: server.url,
+      OPENAI_API_KEY: 'k',
+      QED_CACHE_DIR: join(dir, 'cache'),
+    },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
+}
+
+beforeAll(async () => {
+  server = await startMockServer({ respond });
+  const problems = Array.from({ length: 5 }, (_, i) => ({
+    id: `p${i}`,
+    statement: `Prove claim ${i}.`,
+    gradingGuidelines: '(Partial)\n 1. Starts the induction.\n(Almost)\n 1. Small slip.',
+    referenceSolution: 'By induction.',
+  }));
+  writeFileSync(join(dir, 'problems.jsonl'), problems.map((p) => JSON.stringify(p)).join('\n') + '\n');
+  const attempts = Array.from({ length: 30 }, (_, k) => ({
+    problemId: `p${k % 5}`,
+    sampleIndex: Math.floor(k / 5),
+    finalProof: k === 4 ? '' : `<think>scratch</think>Step one. Step two.${' Detail.'.repeat(k % 4)} QED`,
+    ...(k === 4 ? { error: 'timeout' } : {}),
+    usage: {},
+  }));
+  writeFileSync(join(dir, 'attempts.jsonl'), attempts.map((a) => JSON.stringify(a)).join('\n') + '\n');
+});
+afterAll(async () => server?.close());
+
+describe('qed grade', () => {
+  it('proofbench --json: 0/1/6/7 grades, mean over graded attempts, failures counted, retries made', async () => {
+    const calls = respond.stats.calls;
+    const out = join(dir, 'pb');
+    const r = await qed([
+      'grade',
+      '--attempts',
+      join(dir, 'attempts.jsonl'),
+      '--dataset',
+      join(dir, 'problems.jsonl'),
+      '--scheme',
+      'proofbench',
+      '--judge-model',
+      'judge',
+      '--retries',
+      '1',
+      '--concurrency',
+      '1',
+      '--out',
+      out,
+      '--json',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const s = JSON.parse(r.stdout) as {
+      mean: number;
+      graded: number;
+      failed: number;
+      failures: { generation: number; grader: number };
+    };
+    expect(s.graded + s.failed).toBe(30);
+    expect(s.failures.generation).toBe(1);
+    expect(s.failures.grader).toBeGreaterThan(0);
+    const grades = readFileSync(join(out, 'grades.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { score: number | null; graderError?: string });
+    const scores = grades.flatMap((g) => (g.score === null ? [] : [g.score]));
+    expect(s.mean).toBeCloseTo(scores.reduce((a, b) => a + b, 0) / scores.length, 10);
+    expect(grades.filter((g) => g.score === null).every((g) => g.graderError)).toBe(true);
+    expect(scores.every((x) => [0, 1, 6, 7].includes(x))).toBe(true);
+    expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'))).toMatchObject({
+      graded: s.graded,
+      failed: s.failed,
+    });
+    expect(respond.stats.calls - calls).toBeGreaterThan(29);
+    expect(respond.stats.garbage).toBeGreaterThan(0);
+  });
+});
