@@ -286,7 +286,7 @@ function report(o: Record<string, unknown>): string {
   const m = o.memory as { small: Record<string, number>; big: Record<string, number>; rss_ratio: number };
   const row = (name: string, r: Record<string, number> | null) =>
     r
-      ? `| ${name} | ${r.attempts ?? r.cases} | ${r.attempts_per_s} | ${(r.fraction_of_limit * 100).toFixed(1)}% | ${r.cpu_ms_per_request} | ${r.peak_rss_mb} | ${r.process_wall_s} |`
+      ? `| ${name} | ${r.attempts ?? r.cases} | ${r.attempts_per_s} | ${(r.fraction_of_limit * 100).toFixed(1)}% | ${r.cpu_ms_per_request} | ${r.peak_rss_mb} | ${r.process_wall_s ?? `${r.wall_s} (run only)`} |`
       : `| ${name} | – | not installed (set PROMPTFOO_DIR) | | | | |`;
   return [
     `limit ${o.limit_per_s}/s (concurrency ${o.concurrency} / latency ${o.latency_ms} ms)`,

@@ -1,6 +1,7 @@
 // `qed eval`: evaluate a model with a test-time scaffold on a proof benchmark. Parses flags, builds
 // the providers, the grader and the problem list, and calls runEval; progress goes to stderr, the
 // summary (or `--json`) to stdout. `--resume --out DIR` continues an interrupted run.
+import { setMaxListeners } from 'node:events';
 import type { Command } from 'commander';
 import type { EvalMetrics } from '../eval/index.ts';
 import type { GraderSpec } from '../grading/index.ts';
@@ -122,6 +123,15 @@ export function registerEval(program: Command): void {
       let problems = await loadProblems(flags.dataset);
       if (flags.limit !== undefined) problems = problems.slice(0, flags.limit);
       const opened: Provider[] = [];
+      // First Ctrl-C: stop starting work and leave a resumable run directory; a second one exits at once.
+      const stop = new AbortController();
+      setMaxListeners(0, stop.signal); // every in-flight request listens to it
+      const onSigint = () => {
+        if (stop.signal.aborted) process.exit(130);
+        process.stderr.write('\nqed eval: stopping (Ctrl-C again to quit now)…\n');
+        stop.abort();
+      };
+      process.on('SIGINT', onSigint);
       const open = async (model: string) => {
         const p = await createProvider({ model, ...providerOpts });
         opened.push(p);
@@ -150,6 +160,7 @@ export function registerEval(program: Command): void {
           force: flags.force,
           seed: flags.seed,
           progress: !flags.quiet,
+          signal: stop.signal,
           config: { dataset: flags.dataset, limit: flags.limit ?? null },
         });
         if (flags.json) {
@@ -160,6 +171,7 @@ export function registerEval(program: Command): void {
           process.stdout.write(`${summary(result.metrics)}\nrun log: ${result.runLog}\n`);
         }
       } finally {
+        process.off('SIGINT', onSigint);
         await Promise.all(opened.map((p) => p.close?.()));
       }
     });
