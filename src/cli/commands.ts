@@ -1,5 +1,6 @@
 // The list of CLI commands. Add one import and one entry per command file.
 import type { Command } from 'commander';
+import { registerRubrics } from './rubrics.ts';
 import { registerDistill } from './distill.ts';
 import { registerDedup } from './dedup.ts';
 import { registerDecontaminate } from './decontaminate.ts';
@@ -17,6 +18,7 @@ import { registerMockServer } from './mock-server.ts';
 import { registerGrade } from './grade.ts';
 
 export const commands: Array<(program: Command) => void> = [
+  registerRubrics,
   registerDistill,
   registerDedup,
   registerDecontaminate,

@@ -1,6 +1,6 @@
 // MinHash + LSH dedup and n-gram decontamination: planted near-duplicates are found, distinct texts are
 // kept, results are seeded and deterministic, and the file-level commands keep every column.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -27,7 +27,12 @@ function perturb(text: string, rng: Rng, edits: number): string {
   return w.join(' ');
 }
 
-const PB = '/work/shared/data/imo-proofbench/proofbench_v2.csv';
+// The benchmark CSV lives in the repository's data/ folder or in a checkout's sibling shared/ folder.
+const PB =
+  [
+    join(import.meta.dirname, '../../data/imo-proofbench/proofbench_v2.csv'),
+    join(import.meta.dirname, '../../../shared/data/imo-proofbench/proofbench_v2.csv'),
+  ].find((f) => existsSync(f)) ?? join(import.meta.dirname, '../../data/imo-proofbench/proofbench_v2.csv');
 
 describe('dedup', () => {
   it.each([

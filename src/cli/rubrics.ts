@@ -1,0 +1,123 @@
+// `qed rubrics DATASET --model MODEL`: an LLM writes a validated marking scheme per problem (re-asked with
+// the validation errors when invalid; failures recorded); `--import proofbench` converts IMO-ProofBench
+// grading guidelines instead. Writes DIR/rubrics.jsonl and DIR/problems.jsonl (problems with rubrics).
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { Progress } from '../core/progress.ts';
+import { prepareRunDir } from '../core/run-dir.ts';
+import { loadProblems } from '../data/index.ts';
+import { loadRubricTemplate, PROBLEMS_FILE, RUBRIC_PROMPT_FILE, runRubrics } from '../data/rubric-gen.ts';
+import { createProvider } from '../providers/index.ts';
+
+interface RubricsFlags {
+  model?: string;
+  import?: string;
+  providerConfig?: string;
+  prompt: string;
+  attempts: number;
+  temperature?: number;
+  maxTokens?: number;
+  concurrency: number;
+  seed: number;
+  out?: string;
+  resume?: boolean;
+  force?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+const int = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${v}"`);
+  return n;
+};
+
+export function registerRubrics(program: Command): void {
+  program
+    .command('rubrics')
+    .description(
+      'write a validated 7-point marking scheme per problem with an LLM, or import existing guidelines',
+    )
+    .argument('<dataset>', 'problems with statements and reference solutions')
+    .option(
+      '--model <model>',
+      'rubric-writing model (endpoints from --provider-config or OPENAI_BASE_URL; mock for tests)',
+    )
+    .option('--import <scheme>', 'convert existing guidelines instead of generating: proofbench')
+    .option('--provider-config <file>', 'endpoints and prices')
+    .option('--prompt <file>', 'template with {{problem}}, {{solution}}, {{guidelines}}', RUBRIC_PROMPT_FILE)
+    .option(
+      '--attempts <n>',
+      'replies tried per problem (re-asking with the validation errors)',
+      int('--attempts'),
+      3,
+    )
+    .option('--temperature <t>', 'sampling temperature', Number)
+    .option('--max-tokens <n>', 'reply budget', int('--max-tokens'))
+    .option('--concurrency <n>', 'problems in flight', int('--concurrency'), 8)
+    .option('--seed <s>', 'seed', int('--seed'), 0)
+    .option('--out <dir>', 'run directory (default: a fresh runs/rubrics-… directory)')
+    .option('--resume', 'continue the run in --out')
+    .option('--force', 'overwrite a non-empty --out')
+    .option('--json', 'print the summary as JSON on stdout')
+    .option('--quiet', 'no progress on stderr')
+    .action(async (dataset: string, flags: RubricsFlags) => {
+      if (flags.import !== undefined && flags.import !== 'proofbench')
+        throw new Error(`--import must be proofbench, got "${flags.import}"`);
+      if (!flags.import && !flags.model)
+        throw new Error('--model MODEL is required (or --import proofbench)');
+      const problems = await loadProblems(dataset);
+      const { dir } = prepareRunDir({
+        out: flags.out,
+        prefix: 'rubrics',
+        resume: flags.resume,
+        force: flags.force,
+      });
+      const template = flags.import ? undefined : loadRubricTemplate(flags.prompt);
+      const provider =
+        flags.model && !flags.import
+          ? await createProvider({
+              model: flags.model,
+              config: flags.providerConfig,
+              concurrency: flags.concurrency,
+              seed: flags.seed,
+            })
+          : undefined;
+      const progress = new Progress({
+        label: 'rubrics',
+        total: problems.length,
+        quiet: flags.quiet || flags.json,
+      });
+      let failed = 0;
+      try {
+        const summary = await runRubrics({
+          problems,
+          dir,
+          importFrom: flags.import as 'proofbench' | undefined,
+          provider,
+          model: flags.model,
+          template: template?.text,
+          templateHash: template?.hash,
+          maxAttempts: flags.attempts,
+          temperature: flags.temperature,
+          maxTokens: flags.maxTokens,
+          concurrency: flags.concurrency,
+          seed: flags.seed,
+          onRecord: (r, done) => {
+            if (!r.ok) failed++;
+            progress.set(done, `failed ${failed}`);
+          },
+        });
+        progress.finish();
+        if (flags.json) process.stdout.write(`${JSON.stringify({ dir, ...summary })}\n`);
+        else {
+          process.stdout.write(
+            `${summary.ok}/${summary.problems} rubrics valid, ${summary.failed} failed (recorded with their errors), mean ${summary.meanAttempts.toFixed(2)} attempts, ` +
+              `${summary.usage.calls} calls, $${summary.usage.cost.toFixed(4)}\nrubrics: ${join(dir, 'rubrics.jsonl')}\nproblems with rubrics: ${join(dir, PROBLEMS_FILE)}\n`,
+          );
+        }
+      } finally {
+        await provider?.close?.();
+      }
+    });
+}
