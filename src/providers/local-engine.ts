@@ -23,6 +23,14 @@ export interface GenerationJob {
   /** Receives text as it becomes final (never a prefix of a stop string, never half a character). */
   onDelta?: (text: string) => void;
   signal?: AbortSignal;
+  /** Also return this many most likely alternatives per generated token (0–20, default 0). */
+  topLogprobs?: number;
+}
+
+/** A token id with its log-probability under the model (temperature 1, before top-p). */
+export interface TokenLogprob {
+  token: number;
+  logprob: number;
 }
 
 export interface GenerationOutcome {
@@ -31,6 +39,10 @@ export interface GenerationOutcome {
   promptTokens: number;
   /** Tokens sampled, including a stop token when one ended the generation. */
   completionTokens: number;
+  /** Every sampled token (a final stop token included) with its log-probability. */
+  tokens: TokenLogprob[];
+  /** With topLogprobs: the most likely tokens at each step, best first. */
+  top?: TokenLogprob[][];
 }
 
 interface Running {
@@ -38,8 +50,8 @@ interface Running {
   slot: number;
   rng: Rng;
   pending: number[]; // tokens to feed on the next step (the prompt first, then the last sampled token)
-  tokens: number[];
-  bytes: number[];
+  tokens: TokenLogprob[];
+  top: TokenLogprob[][];
   decoder: TextDecoder;
   text: string;
   emitted: number;
@@ -95,7 +107,7 @@ export class LocalEngine {
         rng: new Rng(job.seed),
         pending: job.promptIds,
         tokens: [],
-        bytes: [],
+        top: [],
         decoder: new TextDecoder('utf-8'),
         text: '',
         emitted: 0,
@@ -108,6 +120,7 @@ export class LocalEngine {
           finishReason: 'length',
           promptTokens: job.promptIds.length,
           completionTokens: 0,
+          tokens: [],
         });
         return;
       }
@@ -159,7 +172,9 @@ export class LocalEngine {
     batch.forEach((r, j) => {
       const row = logits.subarray(j * V, j * V + usable);
       const token = pickToken(row, r.job.temperature, r.job.topP, r.rng);
-      r.tokens.push(token);
+      const logZ = logSumExp(row);
+      r.tokens.push({ token, logprob: row[token] - logZ });
+      if (r.job.topLogprobs) r.top.push(topK(row, r.job.topLogprobs, logZ));
       if (r.job.stopTokens.has(token)) return this.finish(r, 'stop');
       const bytes = this.tokenizer.vocab[token];
       r.text += r.decoder.decode(bytes, { stream: true });
@@ -194,6 +209,8 @@ export class LocalEngine {
       finishReason: how,
       promptTokens: r.job.promptIds.length,
       completionTokens: r.tokens.length,
+      tokens: r.tokens,
+      ...(r.job.topLogprobs ? { top: r.top } : {}),
     });
   }
 }
@@ -221,6 +238,29 @@ function holdBack(text: string, stops: readonly string[]): number {
     }
   }
   return text.length - keep;
+}
+
+function logSumExp(row: Float32Array): number {
+  let max = -Infinity;
+  for (const v of row) if (v > max) max = v;
+  let z = 0;
+  for (const v of row) z += Math.exp(v - max);
+  return max + Math.log(z);
+}
+
+/** The k highest logits of a row as log-probabilities, best first (ties → lower id). */
+function topK(row: Float32Array, k: number, logZ: number): TokenLogprob[] {
+  const best: number[] = [];
+  for (let j = 0; j < row.length; j++) {
+    if (best.length === k && row[j] <= row[best[k - 1]]) continue;
+    let i = Math.min(best.length, k - 1);
+    best[i] = j;
+    while (i > 0 && row[best[i - 1]] < row[j]) {
+      best[i] = best[i - 1];
+      best[--i] = j;
+    }
+  }
+  return best.map((token) => ({ token, logprob: row[token] - logZ }));
 }
 
 /** Sample one token id from a logits row: greedy at temperature 0, otherwise softmax(row/T) within top-p. */

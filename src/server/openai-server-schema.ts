@@ -22,6 +22,8 @@ export const ChatCompletionBody = z.object({
   n: z.number().int().min(1).max(16).nullish(),
   stream: z.boolean().nullish(),
   stream_options: z.object({ include_usage: z.boolean().optional() }).nullish(),
+  logprobs: z.boolean().nullish(),
+  top_logprobs: z.number().int().min(0).max(20).nullish(),
 });
 export type ChatCompletionBody = z.infer<typeof ChatCompletionBody>;
 

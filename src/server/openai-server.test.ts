@@ -75,6 +75,32 @@ describe('OpenAI-compatible server (official openai client)', () => {
     expect(usage).toEqual(whole.usage);
   });
 
+  it('returns log-probabilities with the most likely alternatives, streamed or not', async () => {
+    const req = {
+      model: 'tiny-prover',
+      messages,
+      max_tokens: 6,
+      temperature: 0,
+      logprobs: true,
+      top_logprobs: 3,
+    };
+    const r = await client.chat.completions.create(req);
+    const content = r.choices[0].logprobs?.content ?? [];
+    expect(content.length).toBe(r.usage!.completion_tokens - (r.choices[0].finish_reason === 'stop' ? 1 : 0));
+    expect(content.map((c) => c.token).join('')).toBe(r.choices[0].message.content);
+    for (const c of content) {
+      expect(c.logprob).toBeLessThanOrEqual(0);
+      expect(c.top_logprobs).toHaveLength(3);
+      // Greedy decoding picks the most likely token.
+      expect(c.top_logprobs[0]).toEqual({ token: c.token, logprob: c.logprob, bytes: c.bytes });
+      expect(c.top_logprobs[1].logprob).toBeLessThanOrEqual(c.top_logprobs[0].logprob);
+    }
+    const stream = await client.chat.completions.create({ ...req, stream: true });
+    const streamed: unknown[] = [];
+    for await (const chunk of stream) streamed.push(...(chunk.choices[0]?.logprobs?.content ?? []));
+    expect(streamed).toEqual(content);
+  });
+
   it('returns n choices decoded together', async () => {
     const r = await client.chat.completions.create({
       model: 'tiny-prover',

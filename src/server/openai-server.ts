@@ -5,9 +5,10 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename, resolve } from 'node:path';
+import { TextDecoder } from 'node:util';
 import { deriveSeed } from '../core/rng.ts';
 import { chatPromptIds, stopTokenIds } from '../providers/local.ts';
-import { LocalEngine, type GenerationOutcome } from '../providers/local-engine.ts';
+import { LocalEngine, type GenerationOutcome, type TokenLogprob } from '../providers/local-engine.ts';
 import { loadCheckpoint } from '../tiny/checkpoint.ts';
 import type { GPT } from '../tiny/gpt.ts';
 import type { Tokenizer } from '../tiny/tokenizer.ts';
@@ -145,6 +146,7 @@ export async function startOpenAIServer(opts: OpenAIServerOptions): Promise<Open
             stopTokens: stops,
             stopStrings: stop,
             signal: abort.signal,
+            topLogprobs: body.logprobs ? (body.top_logprobs ?? 0) : 0,
             onDelta: stream
               ? (d) => chunk([{ index: i, delta: { content: d }, finish_reason: null }])
               : undefined,
@@ -168,7 +170,10 @@ export async function startOpenAIServer(opts: OpenAIServerOptions): Promise<Open
       total_tokens: promptIds.length + completionTokens,
     };
     if (stream) {
-      outs.forEach((o, i) => chunk([{ index: i, delta: {}, finish_reason: o.finishReason }]));
+      outs.forEach((o, i) => {
+        const logprobs = body.logprobs ? { content: logprobsContent(tokenizer, o) } : null;
+        chunk([{ index: i, delta: {}, finish_reason: o.finishReason, logprobs }]);
+      });
       if (body.stream_options?.include_usage) chunk([], { usage });
       res.write('data: [DONE]\n\n');
       return void res.end();
@@ -182,7 +187,7 @@ export async function startOpenAIServer(opts: OpenAIServerOptions): Promise<Open
         index: i,
         message: { role: 'assistant', content: o.text },
         finish_reason: o.finishReason,
-        logprobs: null,
+        logprobs: body.logprobs ? { content: logprobsContent(tokenizer, o) } : null,
       })),
       usage,
     });
@@ -246,4 +251,24 @@ function authorized(header: string | undefined, key: string): boolean {
   const got = Buffer.from(header ?? '');
   const want = Buffer.from(`Bearer ${key}`);
   return got.length === want.length && timingSafeEqual(got, want);
+}
+
+/** OpenAI `logprobs.content` for the tokens that make up the returned text (a stop token or text cut off
+ * by a stop string is left out). Log-probabilities are the model's own (temperature 1, before top-p). */
+function logprobsContent(tokenizer: Tokenizer, out: GenerationOutcome): unknown[] {
+  const entry = (t: TokenLogprob) => ({
+    token: tokenizer.decode([t.token]),
+    logprob: t.logprob,
+    bytes: Array.from(tokenizer.vocab[t.token]),
+  });
+  const decoder = new TextDecoder('utf-8');
+  let len = 0;
+  const content: unknown[] = [];
+  out.tokens.forEach((t, i) => {
+    // At a 'length' finish every token is in the text; at a 'stop' only those starting before its end.
+    if (out.finishReason === 'stop' && len >= out.text.length) return;
+    len += decoder.decode(tokenizer.vocab[t.token], { stream: true }).length;
+    content.push({ ...entry(t), top_logprobs: (out.top?.[i] ?? []).map(entry) });
+  });
+  return content;
 }
