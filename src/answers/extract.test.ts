@@ -7,6 +7,7 @@ import { emptyUsage } from '../core/usage.ts';
 import { createMockProvider } from '../providers/mock-provider.ts';
 import { answerOutcome, createAnswerGrader, NO_ANSWER } from './answer-grader.ts';
 import { extractAnswer } from './extract.ts';
+import { summarizeGrades } from '../grading/grade-run.ts';
 
 const cases: Array<[name: string, text: string, answer: string | null, method: string]> = [
   ['simple boxed', 'So the answer is \\boxed{42}.', '42', 'boxed'],
@@ -75,5 +76,19 @@ describe('answer grader', () => {
     // decided answers never reach the judge
     await grader.grade({ problem, attempt: attempt('\\boxed{1/2}') });
     expect(judgeProvider.calls).toHaveLength(1);
+  });
+  it('summaries count correct, wrong, no-answer and undecided answers', async () => {
+    const grader = await createAnswerGrader();
+    const p: Problem = { ...problem, shortAnswer: 'odd $n$' };
+    const grades = [
+      await grader.grade({ problem, attempt: attempt('\\boxed{1/2}') }),
+      await grader.grade({ problem, attempt: attempt('\\boxed{3}') }),
+      await grader.grade({ problem, attempt: attempt('nothing') }),
+      await grader.grade({ problem: p, attempt: attempt('\\boxed{n \\text{ not divisible by } 2}') }),
+    ];
+    const s = summarizeGrades(grades, grader.info);
+    expect(s.outcomes).toEqual({ correct: 1, wrong: 1, 'no-answer': 1, undecided: 1, failed: 0 });
+    expect(s.graded).toBe(3);
+    expect(s.mean).toBeCloseTo(7 / 3, 10);
   });
 });

@@ -9,6 +9,7 @@ import type { Grade, GraderInfo } from '../core/grade.ts';
 import type { Problem } from '../core/problem.ts';
 import { RecordLog } from '../core/record-log.ts';
 import { emptyUsage, sumUsage, type Usage } from '../core/usage.ts';
+import { answerOutcome, type AnswerOutcome } from '../answers/answer-grader.ts';
 import { mean, std } from './ensemble.ts';
 import type { Grader } from './types.ts';
 
@@ -41,6 +42,8 @@ export interface GradeSummary {
   usage: Usage;
   /** Attempts already graded by an earlier (resumed) run. */
   resumed: number;
+  /** Answer scheme only: correct / wrong / no-answer / undecided / failed counts. */
+  outcomes?: Record<AnswerOutcome, number>;
 }
 
 export async function gradeAttempts(opts: GradeAttemptsOptions): Promise<GradeSummary> {
@@ -122,7 +125,20 @@ export function summarizeGrades(grades: readonly Grade[], grader: GraderInfo, re
     grader,
     usage: sumUsage(grades.map((g) => g.usage)),
     resumed,
+    ...(grader.scheme === 'answer' ? { outcomes: countOutcomes(grades) } : {}),
   };
+}
+
+function countOutcomes(grades: readonly Grade[]): Record<AnswerOutcome, number> {
+  const out: Record<AnswerOutcome, number> = {
+    correct: 0,
+    wrong: 0,
+    'no-answer': 0,
+    undecided: 0,
+    failed: 0,
+  };
+  for (const g of grades) out[answerOutcome(g)]++;
+  return out;
 }
 
 export function formatSummary(s: GradeSummary): string {
@@ -136,6 +152,13 @@ export function formatSummary(s: GradeSummary): string {
         .map(([k, v]) => `${k}:${v}`)
         .join(' ') || '-'
     }`,
+    ...(s.outcomes
+      ? [
+          `answers: ${Object.entries(s.outcomes)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')}`,
+        ]
+      : []),
     `judge: ${s.grader.model ?? s.grader.kind} template ${s.grader.templateId ?? '-'}, ${s.usage.calls} calls, ${s.usage.promptTokens}+${s.usage.completionTokens} tokens, $${s.usage.cost.toFixed(4)}`,
   ].join('\n');
 }
