@@ -12,6 +12,7 @@ interface ServeFlags {
   batch: string;
   seed: string;
   json?: boolean;
+  quiet?: boolean;
 }
 
 const int = (name: string, v: string, min: number): number => {
@@ -35,6 +36,7 @@ export function registerServe(program: Command): void {
     .option('--batch <n>', 'most requests decoded together', '8')
     .option('--seed <n>', 'sampling seed for requests without a seed', '0')
     .option('--json', 'print {url, model} as JSON on stdout once listening')
+    .option('--quiet', 'no access log on stderr')
     .action(async (checkpoint: string, flags: ServeFlags) => {
       const server = await startOpenAIServer({
         checkpoint,
@@ -44,6 +46,7 @@ export function registerServe(program: Command): void {
         maxConcurrentBatch: int('batch', flags.batch, 1),
         seed: int('seed', flags.seed, 0),
         apiKey: process.env.QED_SERVE_API_KEY || undefined,
+        log: flags.quiet ? undefined : (line) => process.stderr.write(`${line}\n`),
       });
       if (flags.json) process.stdout.write(`${JSON.stringify({ url: server.url, model: server.modelId })}\n`);
       process.stderr.write(`serving "${server.modelId}" at ${server.url}/v1 (Ctrl-C to stop)\n`);

@@ -157,13 +157,22 @@ describe('OpenAI-compatible server (official openai client)', () => {
 
 describe('OpenAI-compatible server with an API key', () => {
   it('requires the bearer token', async () => {
-    const keyed = await startOpenAIServer({ checkpoint: join(root, 'tiny-prover'), apiKey: 'sekret' });
+    const lines: string[] = [];
+    const keyed = await startOpenAIServer({
+      checkpoint: join(root, 'tiny-prover'),
+      apiKey: 'sekret',
+      log: (l) => lines.push(l),
+    });
     try {
       const good = new OpenAI({ baseURL: `${keyed.url}/v1`, apiKey: 'sekret', maxRetries: 0 });
       expect((await good.models.list()).data).toHaveLength(1);
       const bad = new OpenAI({ baseURL: `${keyed.url}/v1`, apiKey: 'wrong', maxRetries: 0 });
       const err = await bad.models.list().catch((e: unknown) => e);
       expect((err as InstanceType<typeof OpenAI.APIError>).status).toBe(401);
+      expect(lines).toEqual([
+        expect.stringMatching(/^GET \/v1\/models 200 \d+ms$/),
+        expect.stringMatching(/ 401 /),
+      ]);
     } finally {
       await keyed.close();
     }

@@ -34,6 +34,8 @@ export interface OpenAIServerOptions {
   seed?: number;
   /** When set, every request must send `Authorization: Bearer <apiKey>` (GET /health excepted). */
   apiKey?: string;
+  /** Access log: one line per finished request (method, path, status, milliseconds). */
+  log?: (line: string) => void;
 }
 
 export interface OpenAIServer {
@@ -202,6 +204,12 @@ export async function startOpenAIServer(opts: OpenAIServerOptions): Promise<Open
   };
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0].replace(/\/+$/, '');
+    if (opts.log) {
+      const t0 = performance.now();
+      res.on('finish', () =>
+        opts.log?.(`${req.method} ${path} ${res.statusCode} ${Math.round(performance.now() - t0)}ms`),
+      );
+    }
     const route = `${req.method} ${path}`;
     const handle = async (): Promise<void> => {
       if (route === 'GET /health') return sendJson(res, 200, { ok: true, model: modelId });
