@@ -1,10 +1,10 @@
 // CSV reader (RFC 4180, multi-line quoted fields) built on csv-parse. Each data row comes back with
 // its 1-based start line. Bad quoting and wrong field counts are InputErrors naming file:line; one
 // known upstream defect shape (a misplaced quote that swallows the next field) is repaired with a warning.
-import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import { InputError } from '../core/errors.ts';
+import { openBytes } from './open-text.ts';
 
 export interface CsvRow {
   line: number;
@@ -28,7 +28,7 @@ interface ParsedRecord {
 export async function* csvRows(path: string): AsyncGenerator<CsvRowResult & { header: string[] }> {
   // Relaxed parsing keeps going past a bad quote so each record can be checked strictly on its own
   // (and the error pinned to its line) instead of aborting the whole file at the first one.
-  const parser = createReadStream(path).pipe(
+  const parser = openBytes(path).pipe(
     parse({
       bom: true,
       raw: true,

@@ -1,11 +1,11 @@
 // Streaming JSONL reader: yields one record per line without holding the file in memory. A line
 // that is not JSON, or fails the schema, is an InputError naming file:line:field; with
 // `skipInvalid` it is reported through `onInvalid` and skipped instead.
-import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { ZodType } from 'zod';
 import { InputError } from '../core/errors.ts';
+import { isGzip, openBytes } from './open-text.ts';
 import { validateRecord } from './validate.ts';
 
 export interface JsonlEntry {
@@ -19,8 +19,7 @@ export interface JsonlEntry {
 
 /** Every non-blank line of a JSONL file with its 1-based line number; parse errors are data. */
 export async function* jsonlEntries(path: string): AsyncGenerator<JsonlEntry> {
-  const stream = createReadStream(path, { encoding: 'utf8' });
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  const lines = createInterface({ input: openBytes(path).setEncoding('utf8'), crlfDelay: Infinity });
   let lineNo = 0;
   let pending: JsonlEntry | undefined;
   try {
@@ -35,7 +34,7 @@ export async function* jsonlEntries(path: string): AsyncGenerator<JsonlEntry> {
   } catch (e) {
     throw new InputError(`cannot read: ${(e as Error).message}`, { file: path });
   }
-  if (pending) yield (await endsWithNewline(path)) ? pending : { ...pending, last: true };
+  if (pending) yield isGzip(path) || (await endsWithNewline(path)) ? pending : { ...pending, last: true };
 }
 
 async function endsWithNewline(path: string): Promise<boolean> {

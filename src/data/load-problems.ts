@@ -1,13 +1,13 @@
 // loadProblems: any supported dataset file (.csv, .jsonl, .json, .parquet) → validated Problems.
 // Every bad record is an InputError naming file, line (or row) and field; `skipInvalid` reports it
 // through `onInvalid` and goes on. Repairs of known upstream defects are reported through `onWarning`.
-import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { InputError } from '../core/errors.ts';
 import { ProblemSchema } from '../core/problem.ts';
 import type { Problem } from '../core/problem.ts';
 import { csvRows } from './csv.ts';
 import { jsonlEntries } from './jsonl.ts';
+import { readText } from './open-text.ts';
 import { readParquet } from './parquet.ts';
 import { recordToProblem } from './problem-columns.ts';
 import { validateRecord } from './validate.ts';
@@ -36,7 +36,7 @@ export function formatOf(path: string): DatasetFormat {
   if (ext === '.csv') return 'csv';
   if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
   if (ext === '.json') return 'json';
-  if (ext === '.parquet') return 'parquet';
+  if (ext === '.parquet' && !path.toLowerCase().endsWith('.gz')) return 'parquet';
   throw new InputError(`unsupported file type "${ext || '(none)'}" (use .csv, .jsonl, .json or .parquet)`, {
     file: path,
   });
@@ -72,7 +72,7 @@ export async function* sourceRecords(path: string): AsyncGenerator<SourceRecord>
 async function readJsonArray(path: string): Promise<unknown[]> {
   let data: unknown;
   try {
-    data = JSON.parse(await readFile(path, 'utf8')) as unknown;
+    data = JSON.parse(await readText(path)) as unknown;
   } catch (e) {
     throw new InputError(`not valid JSON (${(e as Error).message})`, { file: path });
   }

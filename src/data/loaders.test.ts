@@ -3,6 +3,7 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { AttemptSchema } from '../core/attempt.ts';
 import { InputError } from '../core/errors.ts';
@@ -212,6 +213,16 @@ describe('other formats and attempts', () => {
     expect(await loadProblems(json)).toEqual([{ id: 'x', statement: 'P', difficulty: '3' }]);
     const e = await errorOf(loadProblems(fixture('q.json', JSON.stringify([{ id: 'x' }]))));
     expect(e.location.field).toBe('[0].statement');
+  });
+
+  it('reads gzipped JSONL and CSV', async () => {
+    const rows = [{ id: 'a', statement: 'S' }];
+    const jsonl = join(dir, 'p.jsonl.gz');
+    writeFileSync(jsonl, gzipSync(rows.map((r) => JSON.stringify(r)).join('\n')));
+    expect(await loadProblems(jsonl)).toEqual(rows);
+    const csv = join(dir, 'p.csv.gz');
+    writeFileSync(csv, gzipSync('id,statement\na,"multi\nline"\n'));
+    expect(await loadProblems(csv)).toEqual([{ id: 'a', statement: 'multi\nline' }]);
   });
 
   it('loadAttempts reads a run directory and ignores a torn last line', async () => {
