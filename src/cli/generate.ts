@@ -48,6 +48,18 @@ interface GenerateFlags {
   quiet?: boolean;
 }
 
+/** Where requests went, for run.json: names, URLs without credentials, env var NAMES only. */
+function endpointsRecord(provider: Partial<OpenAICompatibleProvider>): unknown[] | null {
+  return (
+    provider.router?.endpoints.map((e) => {
+      const url = new URL(e.baseUrl);
+      url.username = '';
+      url.password = '';
+      return { name: e.name, baseUrl: url.toString(), apiKeyEnv: e.apiKeyEnv ?? null, models: e.models };
+    }) ?? null
+  );
+}
+
 export function registerGenerate(program: Command): void {
   program
     .command('generate')
@@ -137,6 +149,7 @@ export function registerGenerate(program: Command): void {
             stream: Boolean(flags.stream),
             timeoutS: flags.timeout ?? null,
             maxRetries: flags.maxRetries ?? null,
+            endpoints: endpointsRecord(provider),
           },
         });
         const http = provider as Partial<OpenAICompatibleProvider>;

@@ -7,9 +7,12 @@ export function registerSecret(value: string | undefined): void {
   if (value && value.length >= 6) secrets.add(value);
 }
 
-/** Masks registered secrets and anything shaped like a bearer token or `sk-…` key. */
+/** Masks registered secrets, bearer tokens, `sk-…` keys and passwords in URLs (`//user:pass@host`). */
 export function redact(text: string): string {
   let out = text;
   for (const s of secrets) out = out.split(s).join('***');
-  return out.replace(/(Bearer\s+)[^\s"']+/gi, '$1***').replace(/\bsk-[A-Za-z0-9_-]{8,}/g, 'sk-***');
+  return out
+    .replace(/(Bearer\s+)[^\s"']+/gi, '$1***')
+    .replace(/\bsk-[A-Za-z0-9_-]{8,}/g, 'sk-***')
+    .replace(/(\/\/[^\s/@:]+:)[^\s/@]+@/g, '$1***@');
 }
