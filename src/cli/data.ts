@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { formatOf, formatInspectReport, inspectFile, loadProblems, writeParquet } from '../data/index.ts';
 import type { InspectSchema } from '../data/index.ts';
 
-const SCHEMAS: InspectSchema[] = ['problem', 'attempt', 'grade', 'auto', 'none'];
+const SCHEMAS: InspectSchema[] = ['problem', 'attempt', 'grade', 'sample', 'auto', 'none'];
 
 export function registerData(program: Command): void {
   const data = program.command('data').description('inspect and convert dataset files');
@@ -15,7 +15,7 @@ export function registerData(program: Command): void {
     .description(
       'row count, fields with types and fill rates, and a validation summary (exit 1 if any row is invalid)',
     )
-    .argument('<file>', 'dataset or record file (.csv, .jsonl, .json, .parquet)')
+    .argument('<file>', 'dataset or record file (.csv, .jsonl, .json, .parquet; run.json samples too)')
     .option('--json', 'print the report as JSON on stdout')
     .option('--schema <name>', `record schema to validate against (${SCHEMAS.join('|')})`, 'auto')
     .option('--max-errors <n>', 'validation errors to list', (v) => Number.parseInt(v, 10), 10)

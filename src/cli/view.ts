@@ -14,13 +14,16 @@ export function registerView(program: Command): void {
       '127.0.0.1',
     )
     .option('--dataset <file>', 'problems file, when the run does not record where its dataset is')
-    .action(async (dir: string, opts: { port: number; host: string; dataset?: string }) => {
+    .option('--json', 'print {"url": …} on stdout once serving')
+    .action(async (dir: string, opts: { port: number; host: string; dataset?: string; json?: boolean }) => {
       const t0 = performance.now();
       const viewer = await startViewer({ dir, port: opts.port, host: opts.host, dataset: opts.dataset });
       const ms = Math.round(performance.now() - t0);
       process.stderr.write(
         `loaded ${viewer.index.rows.length} samples in ${ms} ms\nqed view: ${viewer.url} (Ctrl-C to stop)\n`,
       );
+      if (opts.json)
+        process.stdout.write(`${JSON.stringify({ url: viewer.url, samples: viewer.index.rows.length })}\n`);
       const stop = () => void viewer.close().then(() => process.exit(0));
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);

@@ -5,12 +5,13 @@ import { InputError } from '../core/errors.ts';
 import { AttemptSchema } from '../core/attempt.ts';
 import { GradeSchema } from '../core/grade.ts';
 import { ProblemSchema } from '../core/problem.ts';
+import { RunSampleSchema } from '../core/run-log.ts';
 import { formatOf, locationOf, sourceRecords } from './load-problems.ts';
 import type { DatasetFormat } from './load-problems.ts';
 import { mapColumns, recordToProblem } from './problem-columns.ts';
 import { validateRecord } from './validate.ts';
 
-export type InspectSchema = 'problem' | 'attempt' | 'grade' | 'auto' | 'none';
+export type InspectSchema = 'problem' | 'attempt' | 'grade' | 'sample' | 'auto' | 'none';
 
 export interface FieldSummary {
   name: string;
@@ -93,7 +94,9 @@ export async function inspectFile(path: string, opts: InspectOptions = {}): Prom
           )
         : schema === 'attempt'
           ? validateRecord(AttemptSchema, rec.value, where)
-          : validateRecord(GradeSchema, rec.value, where);
+          : schema === 'sample'
+            ? validateRecord(RunSampleSchema, rec.value, where)
+            : validateRecord(GradeSchema, rec.value, where);
     if (!checked.ok) fail(checked.error);
     else if (schema === 'problem') {
       const id = (checked.value as { id: string }).id;
@@ -128,9 +131,10 @@ function typeName(v: unknown): string {
   return typeof v;
 }
 
-/** Attempt and Grade records have distinctive required keys; anything else is read as a problem. */
+/** Attempt, Grade and run-log sample records have distinctive keys; anything else is a problem. */
 function guessSchema(v: Record<string, unknown>): Exclude<InspectSchema, 'auto'> {
   if ('attemptId' in v && 'score' in v) return 'grade';
+  if ('attempt' in v && 'grade' in v) return 'sample';
   if ('problemId' in v && 'finalProof' in v) return 'attempt';
   return 'problem';
 }

@@ -77,11 +77,13 @@ async function readJsonArray(path: string): Promise<unknown[]> {
     throw new InputError(`not valid JSON (${(e as Error).message})`, { file: path });
   }
   if (Array.isArray(data)) return data;
-  for (const key of ['problems', 'data', 'rows', 'records']) {
+  for (const key of ['problems', 'data', 'rows', 'records', 'samples']) {
     const inner = isRecord(data) ? data[key] : undefined;
     if (Array.isArray(inner)) return inner;
   }
-  throw new InputError('expected an array of records (or {"problems": [...]})', { file: path });
+  throw new InputError('expected an array of records (or {"problems": [...]}, or a run.json)', {
+    file: path,
+  });
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

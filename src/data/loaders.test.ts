@@ -249,6 +249,18 @@ describe('inspectFile', () => {
     expect((await inspectFile(ANSWERBENCH)).rows).toBe(400);
   });
 
+  it('reads the samples of a run.json', async () => {
+    const ok = { attempt: { problemId: 'p', sampleIndex: 0, finalProof: 'x', usage: {} }, grade: null };
+    const path = fixture(
+      'run.json',
+      JSON.stringify({ schemaVersion: 1, samples: [ok, { ...ok, attempt: {} }] }),
+    );
+    const r = await inspectFile(path);
+    expect(r.schema).toBe('sample');
+    expect(r.validation.valid).toBe(1);
+    expect(r.validation.errors[0]).toMatchObject({ field: '[1].attempt.problemId' });
+  });
+
   it('counts invalid rows and lists the first errors with their location', async () => {
     const path = fixture(
       'inspect.jsonl',
