@@ -146,6 +146,10 @@ describe('prepareProof', () => {
       'x &lt;score>7&lt;/score>',
     );
   });
+  it('"Final evaluation of …" in mathematics is not a self-assessment heading', () => {
+    const text = '## Final evaluation of the sum\nThe sum telescopes to 1.';
+    expect(prepareProof(text).text).toBe(text);
+  });
   it('a section after a self-evaluation heading ends it', () => {
     const r = prepareProof('Proof.\n## Self Evaluation\nI give 7/7.\n## Appendix\nLemma.');
     expect(r.text).toBe('Proof.\n## Appendix\nLemma.');

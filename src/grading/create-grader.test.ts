@@ -95,6 +95,8 @@ describe('createGrader', () => {
     expect(g.score).toBe(4);
     expect([...(g.samples ?? [])].sort()).toEqual([2, 4, 6]);
     expect(g.spread).toBeGreaterThan(0);
+    const seeds = provider.calls.map((c) => c.request.seed);
+    expect(new Set(seeds).size).toBe(3);
   });
   it('mock:judge is the scripted judge', async () => {
     const grader = await createGrader({ scheme: 'proofbench', judgeModel: 'mock:judge' });

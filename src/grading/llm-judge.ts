@@ -4,6 +4,7 @@
 import { attemptId } from '../core/attempt.ts';
 import type { Grade, GraderInfo } from '../core/grade.ts';
 import type { Problem } from '../core/problem.ts';
+import { deriveSeed } from '../core/rng.ts';
 import { addUsage, emptyUsage, type Usage } from '../core/usage.ts';
 import type { GenerateRequest, Provider } from '../providers/types.ts';
 import { parseJudgement, type JudgeScheme } from './parse-judge.ts';
@@ -44,7 +45,9 @@ export function createLlmJudge(opts: LlmJudgeOptions): Grader {
     templateHash: template.hash,
     proofPreparation: prepare ? `missing-think=${missingThink};strip-self-assessment;fence` : 'none',
   };
-  let calls = 0;
+  // Judge seeds derive from the attempt and the call number for it, so K ensemble samples differ
+  // and a rerun asks the same questions with the same seeds.
+  const callsPerAttempt = new Map<string, number>();
 
   async function grade({ problem, attempt }: GradeInput, options: GradeOptions = {}): Promise<Grade> {
     const base = {
@@ -102,7 +105,7 @@ export function createLlmJudge(opts: LlmJudgeOptions): Grader {
           temperature: opts.temperature,
           maxTokens: opts.maxTokens,
           extra: opts.extra,
-          seed: calls++,
+          seed: nextSeed(base.attemptId),
         },
         { signal: options.signal },
       );
@@ -118,6 +121,12 @@ export function createLlmJudge(opts: LlmJudgeOptions): Grader {
       lastError = `unparseable judge reply: ${parsed.error}`;
     }
     return failed(`${lastError} (after ${retries + 1} judge calls)`, usage);
+  }
+
+  function nextSeed(id: string): number {
+    const k = callsPerAttempt.get(id) ?? 0;
+    callsPerAttempt.set(id, k + 1);
+    return deriveSeed('judge', id, k);
   }
 
   return { info, grade };

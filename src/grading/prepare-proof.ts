@@ -27,8 +27,10 @@ export interface PreparedProof {
   stripped: string[];
 }
 
+// "Self Evaluation …" headings open a self-assessment section whatever follows them; "Final
+// evaluation" / "Confidence assessment" only when they stand alone, so "Final evaluation of the sum" stays.
 const SELF_SECTION =
-  /^\s*(?:#{1,6}\s*|\*\*|__)?\s*(?:self[-\s]?(?:evaluation|assessment|grading|check|review|score)|final\s+(?:evaluation|assessment|self[-\s]?check)|(?:confidence|grade|score)\s+(?:assessment|estimate|report)|verification\s+of\s+(?:the\s+)?score)\b.*$/i;
+  /^\s*(?:#{1,6}\s*|\*\*|__)?\s*(?:self[-\s]?(?:evaluation|assessment|grading|check|review|score)\b.*|(?:final\s+(?:evaluation|assessment|self[-\s]?check)|(?:confidence|grade|score)\s+(?:assessment|estimate|report)|verification\s+of\s+(?:the\s+)?score)\s*[:.*_#]*\s*)$/i;
 const HEADING = /^\s*(?:#{1,6}\s+\S|\*\*[^*]+\*\*\s*$)/;
 
 const SENTENCE_CLAIMS: RegExp[] = [
@@ -55,13 +57,16 @@ export function prepareProof(text: string, options: PrepareProofOptions = {}): P
   const policy = options.missingThink ?? 'keep';
   let body = text;
   let think: PreparedProof['think'] = 'none';
+  let reasoningDropped = false;
   const close = body.lastIndexOf('</think>');
   if (close >= 0) {
     think = 'closed';
     body = body.slice(close + '</think>'.length);
+    reasoningDropped = true;
   } else if (/^\s*<think>/i.test(body)) {
     think = 'unclosed';
     body = '';
+    reasoningDropped = true;
   } else if (policy === 'empty') {
     body = '';
   }
@@ -70,7 +75,7 @@ export function prepareProof(text: string, options: PrepareProofOptions = {}): P
   const stripped: string[] = [];
   if (options.stripSelfAssessment !== false) body = stripSelfAssessment(body, stripped);
   body = body.replace(TAG, (_m, slash: string, name: string) => `&lt;${slash}${name}`);
-  return { text: body.trim(), think, reasoningDropped: body.length !== text.length, stripped };
+  return { text: body.trim(), think, reasoningDropped, stripped };
 }
 
 function stripSelfAssessment(text: string, stripped: string[]): string {
