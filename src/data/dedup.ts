@@ -107,12 +107,14 @@ export function dedupTexts(texts: readonly string[], opts: DedupOptions = {}): D
   const seeds = new Uint32Array(numPerm).map((_, i) => deriveSeed(seed, 'minhash', i));
   const sets = texts.map((t) => shingleHashes(normalizeWords(t), shingle));
   const sig = new Uint32Array(numPerm);
-  const buckets: Array<Map<string, number[]>> = Array.from({ length: bands }, () => new Map());
+  // Band keys are 32-bit hashes of the band's rows: a collision only adds a candidate, which the exact
+  // Jaccard check then rejects.
+  const buckets: Array<Map<number, number[]>> = Array.from({ length: bands }, () => new Map());
   for (let i = 0; i < sets.length; i++) {
     minhash(sets[i], seeds, sig);
     for (let b = 0; b < bands; b++) {
-      let key = '';
-      for (let r = 0; r < rows; r++) key += `${sig[b * rows + r].toString(36)},`;
+      let key = 0x3c6ef372 ^ b;
+      for (let r = 0; r < rows; r++) key = mix32(key ^ sig[b * rows + r]);
       const bucket = buckets[b].get(key);
       if (bucket) bucket.push(i);
       else buckets[b].set(key, [i]);
