@@ -63,8 +63,28 @@ export function fromHfTokenizerJson(json: unknown, source = 'tokenizer.json'): T
   if (model.type !== undefined && model.type !== 'BPE')
     fail(source, 'model.type', `"${String(model.type)}" is not BPE`);
   const pre = json.pre_tokenizer;
-  if (!isRecord(pre) || pre.type !== 'ByteLevel' || pre.add_prefix_space === true) {
-    fail(source, 'pre_tokenizer', 'only a ByteLevel pre-tokenizer without add_prefix_space is supported');
+  if (
+    !isRecord(pre) ||
+    pre.type !== 'ByteLevel' ||
+    pre.add_prefix_space === true ||
+    pre.use_regex === false
+  ) {
+    fail(
+      source,
+      'pre_tokenizer',
+      'only a ByteLevel pre-tokenizer with use_regex and without add_prefix_space is supported',
+    );
+  }
+  // Options that change how words are split into tokens, which this BPE does not implement.
+  for (const [field, inert] of [
+    ['ignore_merges', false],
+    ['byte_fallback', false],
+    ['continuing_subword_prefix', ''],
+    ['end_of_word_suffix', ''],
+  ] as const) {
+    const v = model[field];
+    if (v !== undefined && v !== null && v !== inert)
+      fail(source, `model.${field}`, `${JSON.stringify(v)} is not supported`);
   }
   if (json.normalizer !== null && json.normalizer !== undefined) fail(source, 'normalizer', 'must be null');
   if (!isRecord(model.vocab)) fail(source, 'model.vocab', 'expected an object of token → id');

@@ -122,6 +122,14 @@ describe('byte-level BPE tokenizer', () => {
     [{ model: { type: 'BPE', vocab: {} }, pre_tokenizer: { type: 'Whitespace' } }, /pre_tokenizer/],
     [{ model: { type: 'BPE', vocab: { a: 0, b: 0 } }, pre_tokenizer: { type: 'ByteLevel' } }, /used twice/],
     [{ model: { type: 'BPE', vocab: { a: 1 } }, pre_tokenizer: { type: 'ByteLevel' } }, /no token has id 0/],
+    [
+      { model: { type: 'BPE', vocab: {}, ignore_merges: true }, pre_tokenizer: { type: 'ByteLevel' } },
+      /ignore_merges/,
+    ],
+    [
+      { model: { type: 'BPE', vocab: {} }, pre_tokenizer: { type: 'ByteLevel', use_regex: false } },
+      /use_regex/,
+    ],
   ])('rejects a malformed tokenizer.json with a clear error (%#)', (json, err) => {
     expect(() => fromHfTokenizerJson(json, 'x/tokenizer.json')).toThrow(err);
   });
