@@ -1,5 +1,6 @@
 // `qed eval` as a user runs it: a child process against the mock OpenAI server, killed with SIGKILL
-// mid-run and continued with --resume; and a run through a server that fails 20% of requests.
+// mid-run and continued with --resume; and a run through a server that fails 20% of requests, then
+// completed with --resume --retry-failed.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -175,6 +176,24 @@ describe('qed eval (child process, mock server)', () => {
         graded: 2 * N - genFailed.length - gradeFailed.length,
       });
       expect(flaky.stats.faults.server_error).toBeGreaterThan(0);
+
+      // Once the server is healthy again, --resume --retry-failed redoes exactly the failures.
+      const mark = served.length;
+      const retried = await qed([...args, '--resume', '--retry-failed']).done;
+      expect(retried.code).toBe(0);
+      const fixed = RunLogSchema.parse(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')));
+      expect(fixed.metrics).toMatchObject({
+        samples: 2 * N,
+        graded: 2 * N,
+        generationErrors: 0,
+        graderErrors: 0,
+      });
+      expect(served.slice(mark).filter((c) => c.model === 'mock-judge')).toHaveLength(
+        genFailed.length + gradeFailed.length,
+      );
+      const kept = log.samples.filter((s) => s.grade?.score != null).map((s) => JSON.stringify(s));
+      const after = new Set(fixed.samples.map((s) => JSON.stringify(s)));
+      for (const k of kept) expect(after.has(k)).toBe(true);
     } finally {
       await flaky.close();
     }

@@ -32,6 +32,7 @@ interface EvalFlags {
   maxRetries?: number;
   out?: string;
   resume?: boolean;
+  retryFailed?: boolean;
   force?: boolean;
   seed: number;
   limit?: number;
@@ -98,6 +99,7 @@ export function registerEval(program: Command): void {
     .option('--max-retries <n>', 'retries on 429/5xx/timeouts', int('--max-retries'))
     .option('--out <dir>', 'run directory (default: a fresh runs/eval-…)')
     .option('--resume', 'continue the run in --out: keep finished work, grade what is ungraded, do the rest')
+    .option('--retry-failed', 'with --resume: also redo failed generations and failed gradings')
     .option('--force', 'overwrite a non-empty --out')
     .option('--seed <n>', 'run seed (sampling seeds and scaffold choices derive from it)', int('--seed'), 0)
     .option('--limit <n>', 'evaluate only the first N problems', int('--limit'))
@@ -111,6 +113,7 @@ export function registerEval(program: Command): void {
         import('../grading/index.ts'),
         import('../providers/index.ts'),
       ]);
+      if (flags.retryFailed && !flags.resume) throw new Error('--retry-failed needs --resume');
       const scaffold = getScaffold(flags.scaffold);
       const scaffoldOptions = parseOptionPairs(flags.opt);
       const providerOpts = {
@@ -157,6 +160,7 @@ export function registerEval(program: Command): void {
           gradeConcurrency: flags.gradeConcurrency,
           out: flags.out,
           resume: flags.resume,
+          retryFailed: flags.retryFailed,
           force: flags.force,
           seed: flags.seed,
           progress: !flags.quiet,

@@ -236,6 +236,48 @@ describe('runEval', () => {
     ).rejects.toThrow(/not empty/);
   });
 
+  it('retryFailed redoes failed generations and failed gradings, keeping the rest', async () => {
+    const out = tmp();
+    const flaky = functionProvider(({ prompt }) =>
+      /number [02]/.test(prompt) ? { error: 'HTTP 503' } : 'score=5',
+    );
+    const first = await runEval({
+      problems,
+      provider: flaky,
+      grader: fakeGrader({ fail: (id) => id.startsWith('P4') }),
+      samples: 2,
+      out,
+      progress: false,
+    });
+    expect(first.metrics).toMatchObject({ generationErrors: 4, graderErrors: 2, graded: 6 });
+    const healthy = functionProvider(() => 'score=5');
+    const gradeLog: string[] = [];
+    const second = await runEval({
+      problems,
+      provider: healthy,
+      grader: fakeGrader({ log: gradeLog }),
+      samples: 2,
+      out,
+      resume: true,
+      retryFailed: true,
+      progress: false,
+    });
+    expect(healthy.calls).toHaveLength(4);
+    expect(gradeLog.sort()).toEqual([
+      'grade P0#0',
+      'grade P0#1',
+      'grade P2#0',
+      'grade P2#1',
+      'grade P4#0',
+      'grade P4#1',
+    ]);
+    expect(second.metrics).toMatchObject({ generationErrors: 0, graderErrors: 0, graded: 12, mean: 5 });
+    const attempts = readRecords<{ id: string }>(join(out, 'attempts.jsonl')).map((a) => a.id);
+    expect(new Set(attempts).size).toBe(12);
+    expect(attempts).toHaveLength(12);
+    expect(readRecords(join(out, 'grades.jsonl'))).toHaveLength(12);
+  });
+
   it('records a grader that throws as a grader error, and rejects duplicate problem ids', async () => {
     const grader: Grader = {
       info: { kind: 'broken' },

@@ -2,8 +2,9 @@
 // stream through two bounded pools with no barrier between them: each attempt is appended to
 // attempts.jsonl and handed to grading the moment it exists; each grade goes to grades.jsonl.
 // `resume` continues a run directory: finished attempts and grades are kept, never redone or
-// duplicated, and attempts that lack a grade are graded. The end writes run.json (RunLogSchema).
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+// duplicated, and attempts that lack a grade are graded; `retryFailed` also redoes failed generations
+// and gradings. The end writes run.json (RunLogSchema).
+import { closeSync, existsSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Attempt } from '../core/attempt.ts';
 import { attemptId } from '../core/attempt.ts';
@@ -19,7 +20,7 @@ import type { GenerateRequest, Provider } from '../providers/types.ts';
 import { getScaffold, parseScaffoldOptions } from '../scaffolds/registry.ts';
 import { runScaffold, type ProviderMap } from '../scaffolds/run-scaffold.ts';
 import type { ScaffoldDef } from '../scaffolds/types.ts';
-import { scanRecords } from './jsonl-scan.ts';
+import { scanLines, scanRecords } from './jsonl-scan.ts';
 import type { EvalMetrics } from './metrics.ts';
 import { Semaphore } from './semaphore.ts';
 import { ATTEMPTS_FILE, GRADES_FILE, writeRunLog } from './run-log-writer.ts';
@@ -44,6 +45,8 @@ export interface RunEvalOptions {
   out?: string;
   root?: string;
   resume?: boolean;
+  /** With `resume`: drop failed generations and failed gradings from the logs and redo them. */
+  retryFailed?: boolean;
   force?: boolean;
   seed?: number;
   /** Score that counts as solved for pass@k. */
@@ -117,6 +120,7 @@ export async function runEval(opts: RunEvalOptions): Promise<RunEvalResult> {
     files: { attempts: ATTEMPTS_FILE, grades: GRADES_FILE },
   };
   const createdAt = checkResumeConfig(dir, resumed, config);
+  if (opts.retryFailed && resumed) dropFailures(dir);
 
   const attemptsLog = new RecordLog<Attempt>({ path: join(dir, ATTEMPTS_FILE), key: (a) => attemptId(a) });
   const gradesLog = new RecordLog<Grade>({ path: join(dir, GRADES_FILE), key: (g) => g.attemptId });
@@ -249,6 +253,29 @@ async function gradeSafely(
       usage: emptyUsage(),
     };
   }
+}
+
+/**
+ * Rewrites the logs without failed gradings and failed generations (each file to a temporary copy,
+ * then renamed over the original, so a crash leaves either the old or the new file). Grades go first:
+ * a failed generation has no grade, so the two rewrites never disagree.
+ */
+function dropFailures(dir: string): void {
+  const keep = (file: string, ok: (record: Record<string, unknown>) => boolean) => {
+    const path = join(dir, file);
+    const tmp = `${path}.tmp`;
+    const fd = openSync(tmp, 'w');
+    try {
+      scanLines(path, (line) => {
+        if (ok(JSON.parse(line) as Record<string, unknown>)) writeSync(fd, `${line}\n`);
+      });
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  };
+  keep(GRADES_FILE, (g) => g.score !== null);
+  keep(ATTEMPTS_FILE, (a) => a.error === undefined);
 }
 
 /** Stores the config of a new run; on resume, refuses a config that differs in what defines the run. */
