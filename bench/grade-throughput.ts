@@ -56,9 +56,13 @@ const provider = server
 const dir = mkdtempSync(join(tmpdir(), 'qed-grade-bench-'));
 try {
   const grader = await createGrader({ scheme: 'rubric', judgeModel: 'bench-judge', provider, retries: 2 });
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const summary = await gradeAttempts({ attempts, problems, grader, dir, concurrency });
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  // CPU this process (client, grading and, over HTTP, the server too) spent per judge call
+  const cpuMsPerCall = (cpu.user + cpu.system) / 1000 / judge.stats.calls;
   const bound = concurrency / (latencyMs / 1000);
   const callsPerS = judge.stats.calls / seconds;
   console.log(
@@ -76,6 +80,8 @@ try {
         callsPerS: Number(callsPerS.toFixed(1)),
         boundCallsPerS: bound,
         ratio: Number((callsPerS / bound).toFixed(3)),
+        cpuMsPerCall: Number(cpuMsPerCall.toFixed(2)),
+        cpuCoresUsed: Number(((cpu.user + cpu.system) / 1e6 / seconds).toFixed(2)),
         graded: summary.graded,
         failed: summary.failed,
         mean: summary.mean,
