@@ -29,6 +29,7 @@ const self = gold.map((g) => checkEquivalence(g, g));
 const t1 = performance.now();
 // the same without the identical-text shortcut: what the structural checker decides on its own
 const selfStructural = gold.map((g) => checkEquivalence(g, g, { noShortcut: true }));
+const t1b = performance.now();
 const shuffled = gold.map((g, i) => ({
   gold: g,
   cand: gold[order[i]],
@@ -56,6 +57,7 @@ console.log(
         equivalent: count(selfStructural, 'equivalent'),
         different: count(selfStructural, 'different'),
         undecided: count(selfStructural, 'undecided'),
+        ms: Math.round(t1b - t1),
         notEquivalent: gold.flatMap((g, i) =>
           selfStructural[i].verdict === 'equivalent' ? [] : [[g, selfStructural[i].reason]],
         ),
@@ -71,10 +73,11 @@ console.log(
           shuffled.map((s) => s.r),
           'undecided',
         ),
-        ms: Math.round(t2 - t1),
+        ms: Math.round(t2 - t1b),
         equivalentPairs: falseEq.map((s) => [s.gold, s.cand, s.r.reason]),
       },
-      totalMs: Math.round(t2 - t0),
+      /** self + shuffled, the figure the < 5 s target is about */
+      totalMs: Math.round(t1 - t0 + (t2 - t1b)),
     },
     null,
     2,
