@@ -99,3 +99,17 @@ def test_bearer_token_required_when_configured(toy_problems, problems):
         assert ok["reward"] == 1.0
     finally:
         stop_server(server)
+
+
+def test_verl_loads_compute_score_by_file_path(reward_server, problems):
+    """verl imports custom_reward_function.path with spec_from_file_location, outside any package."""
+    import importlib.util
+
+    import qed_reward.verl as module
+
+    spec = importlib.util.spec_from_file_location("custom_module", module.__file__)
+    loaded = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(loaded)
+    p = problems[2]
+    gt = json.dumps({"id": p["id"], "statement": p["statement"]})
+    assert loaded.compute_score("olympiad-lite", p["referenceSolution"], gt, url=reward_server.url) == 1.0

@@ -1,6 +1,7 @@
 """verl-style ``compute_score`` backed by ``qed reward-server``.
 
-Point verl's ``custom_reward_function.path`` at this file (or a module importing it) with
+Point verl's ``custom_reward_function.path`` at this file (verl loads it by path, hence the absolute
+imports: the package must be installed in verl's environment) with
 ``name: compute_score`` (naive reward manager) or ``name: compute_score_batch`` (batch manager). Rows
 written by ``qed export --format verl`` hold the whole problem as JSON in ``reward_model.ground_truth``;
 a plain-string ground truth is taken as a problem id known to the server's ``--dataset``.
@@ -16,8 +17,8 @@ import json
 import os
 from typing import Any, Dict, List, Optional, Sequence
 
-from .client import RewardClient
-from .policy import OnFailure, check_policy, rewards_of
+from qed_reward.client import RewardClient
+from qed_reward.policy import OnFailure, check_policy, rewards_of
 
 
 def _problem(ground_truth: Any, extra_info: Optional[Dict[str, Any]]) -> Any:
