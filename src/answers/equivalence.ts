@@ -75,10 +75,10 @@ function combine(results: Equivalence[], what: string): Equivalence {
 
 function compareValues(a: AnswerValue, b: AnswerValue, seed: number): Equivalence {
   if (a.t === 'none' || b.t === 'none') return a.t === b.t ? eq('both empty') : diff('one side is empty');
-  if (a.t === 'text' || b.t === 'text') return compareText(a, b);
   // a one-element list is its element
   if (a.t === 'set' && a.items.length === 1) return compareValues(a.items[0], b, seed);
   if (b.t === 'set' && b.items.length === 1) return compareValues(a, b.items[0], seed);
+  if (a.t === 'text' || b.t === 'text') return compareText(a, b);
   if (a.t === 'intervals' || b.t === 'intervals') {
     const ia = asIntervals(a);
     const ib = asIntervals(b);
