@@ -2,9 +2,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadCheckpoint } from './checkpoint.ts';
 import { createGPT } from './gpt.ts';
 import { exportHf } from './hf-export.ts';
 import { decodeSafetensors } from './safetensors.ts';
+import { noGrad } from './tensor.ts';
 import { trainBpe } from './tokenizer-train.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'qed-hf-'));
@@ -44,5 +46,20 @@ describe('HF GPT-2 export', () => {
     await expect(exportHf(out, { model, tokenizer })).rejects.toThrow(/not empty.*--force/);
     await exportHf(out, { model, tokenizer, force: true });
     expect(readFileSync(join(out, 'config.json'), 'utf8')).toContain('gpt2');
+  });
+
+  it('loads its own export back as a checkpoint with identical logits', async () => {
+    const out = join(root, 'back');
+    await exportHf(out, { model, tokenizer });
+    const ck = await loadCheckpoint(out);
+    expect(ck.config).toMatchObject(model.config);
+    const ids = Int32Array.from(tokenizer.encode('a proof by induction'));
+    const logits = (m: typeof model) => noGrad(() => m.forward(ids, 1, ids.length).data);
+    expect(Buffer.from(logits(ck.model).buffer)).toEqual(Buffer.from(logits(model).buffer));
+    expect(ck.tokenizer.encode('induction <|im_end|>')).toEqual(tokenizer.encode('induction <|im_end|>'));
+
+    const cfg = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+    writeFileSync(join(out, 'config.json'), JSON.stringify({ ...cfg, activation_function: 'relu' }));
+    await expect(loadCheckpoint(out)).rejects.toThrow(/activation_function.*not supported/);
   });
 });

@@ -6,7 +6,6 @@ and `tokenizers` load the result and must agree with our numbers.
 """
 
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -117,3 +116,33 @@ def test_we_read_a_tokenizer_trained_by_hf(exported, tmp_path):
     helper = "tests/interop/encode-with-ours.ts"
     proc = _run(["node", "--import", "tsx", helper, str(tmp_path / "tokenizer.json"), str(tmp_path / "texts.json")])
     assert json.loads(proc.stdout) == [hf.encode(t).ids for t in probe]
+
+
+def test_we_load_a_gpt2_saved_by_transformers(exported, tmp_path):
+    """The other direction for weights: a GPT-2 that transformers saved loads in our code, same logits."""
+    out, ours = exported
+    torch.manual_seed(0)
+    cfg = transformers.GPT2Config(
+        vocab_size=len(ours["logits"]) // len(ours["promptIds"]),
+        n_positions=96,
+        n_embd=48,
+        n_layer=2,
+        n_head=4,
+        activation_function="gelu_new",
+    )
+    model = transformers.GPT2LMHeadModel(cfg).eval()
+    with torch.no_grad():
+        for p in model.parameters():
+            p.add_(0.2 * torch.randn_like(p))
+    model.save_pretrained(tmp_path, safe_serialization=True)
+    shutil.copy(out / "hf" / "tokenizer.json", tmp_path / "tokenizer.json")
+    ids = ours["promptIds"]
+    (tmp_path / "ids.json").write_text(json.dumps(ids))
+    proc = _run(["node", "--import", "tsx", "tests/interop/logits-with-ours.ts", str(tmp_path), str(tmp_path / "ids.json")])
+    got = json.loads(proc.stdout)
+    with torch.no_grad():
+        expected = model(torch.tensor([ids])).logits.numpy()
+    logits = np.array(got["logits"], dtype=np.float32).reshape(got["shape"])
+    assert np.abs(expected).max() > 0.5
+    diff = np.abs(logits - expected).max()
+    assert diff < 1e-4, f"max |logit difference| = {diff}"
