@@ -1,10 +1,11 @@
 // CSV reader (RFC 4180, multi-line quoted fields) built on csv-parse. Each data row comes back with
 // its 1-based start line. Bad quoting and wrong field counts are InputErrors naming file:line; one
 // known upstream defect shape (a misplaced quote that swallows the next field) is repaired with a warning.
+import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import { InputError } from '../core/errors.ts';
-import { openBytes } from './open-text.ts';
+import { readBytes } from './open-text.ts';
 
 export interface CsvRow {
   line: number;
@@ -21,31 +22,41 @@ export interface CsvRowResult {
 interface ParsedRecord {
   record: string[];
   raw: string;
-  info: { lines: number };
+  info: { bytes: number };
+}
+
+/** Maps byte offsets of a buffer to 1-based line numbers, scanning forward only. */
+function lineCounter(buf: Buffer): (offset: number) => number {
+  let pos = 0;
+  let line = 1;
+  return (offset) => {
+    for (; pos < offset; pos++) if (buf[pos] === 0x0a) line++;
+    return line;
+  };
 }
 
 /** Header names and data rows of a CSV file; row-level problems are data, file-level ones throw. */
 export async function* csvRows(path: string): AsyncGenerator<CsvRowResult & { header: string[] }> {
+  // Line numbers come from byte offsets into the file (csv-parse's own line count is off for CRLF
+  // inside quoted fields), so the file is read whole; datasets in CSV are small.
+  const buf = await readBytes(path);
+  const lineAt = lineCounter(buf);
   // Relaxed parsing keeps going past a bad quote so each record can be checked strictly on its own
   // (and the error pinned to its line) instead of aborting the whole file at the first one.
-  const parser = openBytes(path).pipe(
-    parse({
-      bom: true,
-      raw: true,
-      info: true,
-      skip_empty_lines: true,
-      relax_quotes: true,
-      relax_column_count: true,
-    }),
+  const parser = Readable.from([buf]).pipe(
+    parse({ bom: true, info: true, skip_empty_lines: true, relax_quotes: true, relax_column_count: true }),
   );
   let header: string[] | undefined;
-  let lastLine = 0;
+  let end = 0;
   try {
-    for await (const rec of parser as AsyncIterable<ParsedRecord>) {
-      const line = startLine(rec);
-      lastLine = rec.info.lines;
+    for await (const parsed of parser as AsyncIterable<Omit<ParsedRecord, 'raw'>>) {
+      let start = end;
+      while (start < parsed.info.bytes && (buf[start] === 0x0a || buf[start] === 0x0d)) start++;
+      const rec = { ...parsed, raw: buf.toString('utf8', start, parsed.info.bytes) };
+      end = parsed.info.bytes;
+      const line = lineAt(start);
       if (!header) {
-        header = rec.record.map((h) => h.trim());
+        header = rec.record.map((h) => h.replace(/^\uFEFF/, '').trim());
         if (header.some((h) => h === '')) {
           throw new InputError('empty column name in the header', { file: path, line });
         }
@@ -57,9 +68,10 @@ export async function* csvRows(path: string): AsyncGenerator<CsvRowResult & { he
     if (e instanceof InputError) throw e;
     const err = e as Error & { code?: string };
     if (err.code === 'CSV_QUOTE_NOT_CLOSED') {
-      throw new InputError('a quoted field opened here is never closed (bad quoting)', {
+      const at = unclosedQuoteOffset(buf);
+      throw new InputError('a quoted field opened on this line is never closed (bad quoting)', {
         file: path,
-        line: lastLine + 1,
+        line: at >= 0 ? lineCounter(buf)(at) : undefined,
       });
     }
     throw new InputError(`cannot parse CSV: ${err.message}`, { file: path });
@@ -67,9 +79,26 @@ export async function* csvRows(path: string): AsyncGenerator<CsvRowResult & { he
   if (!header) throw new InputError('empty file: no header row', { file: path, line: 1 });
 }
 
-function startLine(rec: ParsedRecord): number {
-  const body = rec.raw.replace(/^[\r\n]+/, '').replace(/\r?\n$/, '');
-  return rec.info.lines - (body.match(/\n/g)?.length ?? 0);
+/** Byte offset of the quote that opens a field never closed (RFC 4180 rules), or -1. */
+function unclosedQuoteOffset(buf: Buffer): number {
+  let inQuotes = false;
+  let fieldStart = true;
+  let openAt = -1;
+  for (let i = 0; i < buf.length; i++) {
+    const c = buf[i];
+    if (inQuotes) {
+      if (c !== 0x22) continue;
+      if (buf[i + 1] === 0x22) i++;
+      else inQuotes = false;
+      fieldStart = false;
+    } else if (c === 0x22 && fieldStart) {
+      inQuotes = true;
+      openAt = i;
+    } else {
+      fieldStart = c === 0x2c || c === 0x0a || c === 0x0d;
+    }
+  }
+  return inQuotes ? openAt : -1;
 }
 
 function checkRecord(file: string, header: string[], rec: ParsedRecord, line: number): CsvRowResult {

@@ -109,6 +109,14 @@ describe('malformed inputs name file, line and field', () => {
       reason: /never closed/,
     },
     {
+      name: 'bad quoting in a CRLF file with a BOM and multi-line fields',
+      file: 'crlf.csv',
+      text: `\uFEFFid,problem,solution\r\na,"x\r\ny",s\r\n\r\nb,"bad"q,s\r\n`,
+      line: 5,
+      field: 'problem',
+      reason: /bad quoting/,
+    },
+    {
       name: 'wrong CSV field count',
       file: 'count.csv',
       text: `${header}a,ok,s\nb,only\n`,

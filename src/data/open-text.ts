@@ -11,7 +11,11 @@ export function openBytes(path: string): Readable {
   return isGzip(path) ? raw.pipe(createGunzip()) : raw;
 }
 
-export async function readText(path: string): Promise<string> {
+export async function readBytes(path: string): Promise<Buffer> {
   const bytes = await readFile(path);
-  return (isGzip(path) ? gunzipSync(bytes) : bytes).toString('utf8');
+  return isGzip(path) ? gunzipSync(bytes) : bytes;
+}
+
+export async function readText(path: string): Promise<string> {
+  return (await readBytes(path)).toString('utf8');
 }
