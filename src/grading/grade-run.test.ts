@@ -88,6 +88,11 @@ describe('grading against a judge that returns garbage for 30% of calls', () => 
       const again = await gradeAttempts({ attempts, problems, grader, dir, concurrency: 1 });
       expect(again.resumed).toBe(40);
       expect(judge.stats.calls - before).toBe(calls);
+      // …but not with another grader
+      const other = await createGrader({ scheme, judgeModel: 'other-judge', provider });
+      await expect(gradeAttempts({ attempts, problems, grader: other, dir })).rejects.toThrow(
+        /another grader/,
+      );
     });
   }
 

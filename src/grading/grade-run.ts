@@ -1,7 +1,7 @@
 // gradeAttempts: grade a set of attempts with any Grader, a bounded number at once, appending each
 // Grade to `grades.jsonl` the moment it exists (resume skips graded attempts) and writing
 // `summary.json`. Generation failures and unknown problems become recorded failures, never judge calls.
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Attempt } from '../core/attempt.ts';
 import { attemptId } from '../core/attempt.ts';
@@ -15,6 +15,7 @@ import type { Grader } from './types.ts';
 
 export const GRADES_FILE = 'grades.jsonl';
 export const SUMMARY_FILE = 'summary.json';
+export const GRADER_FILE = 'grader.json';
 
 export interface GradeAttemptsOptions {
   attempts: readonly Attempt[];
@@ -47,6 +48,7 @@ export interface GradeSummary {
 }
 
 export async function gradeAttempts(opts: GradeAttemptsOptions): Promise<GradeSummary> {
+  guardGrader(opts.dir, opts.grader.info);
   const log = new RecordLog<Grade>({ path: join(opts.dir, GRADES_FILE), key: (g) => g.attemptId });
   const resumed = log.size;
   const byId = new Map(opts.problems.map((p) => [p.id, p]));
@@ -72,6 +74,22 @@ export async function gradeAttempts(opts: GradeAttemptsOptions): Promise<GradeSu
   const summary = summarizeGrades(grades, opts.grader.info, resumed);
   writeFileSync(join(opts.dir, SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
   return summary;
+}
+
+/** A directory holds grades of one grader: resuming with another judge, template or scheme is refused. */
+function guardGrader(dir: string, info: GraderInfo): void {
+  const path = join(dir, GRADER_FILE);
+  const mine = JSON.stringify(info);
+  if (!existsSync(path)) {
+    writeFileSync(path, `${JSON.stringify(info, null, 2)}\n`);
+    return;
+  }
+  const theirs = JSON.stringify(JSON.parse(readFileSync(path, 'utf8')) as GraderInfo);
+  if (theirs !== mine) {
+    throw new Error(
+      `${dir} holds grades from another grader (${theirs}); this one is ${mine}. Use a new --out, or --force to start over`,
+    );
+  }
 }
 
 async function gradeOne(
