@@ -4,7 +4,6 @@
 // `resume` continues a run directory: finished attempts and grades are kept, never redone or
 // duplicated, and attempts that lack a grade are graded; `retryFailed` also redoes failed generations
 // and gradings. The end writes run.json (RunLogSchema).
-import { closeSync, existsSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Attempt } from '../core/attempt.ts';
 import { attemptId } from '../core/attempt.ts';
@@ -20,7 +19,8 @@ import type { GenerateRequest, Provider } from '../providers/types.ts';
 import { getScaffold, parseScaffoldOptions } from '../scaffolds/registry.ts';
 import { runScaffold, type ProviderMap } from '../scaffolds/run-scaffold.ts';
 import type { ScaffoldDef } from '../scaffolds/types.ts';
-import { scanLines, scanRecords } from './jsonl-scan.ts';
+import { scanRecords } from './jsonl-scan.ts';
+import { checkResumeConfig, dropFailures } from './resume.ts';
 import type { EvalMetrics } from './metrics.ts';
 import { Semaphore } from './semaphore.ts';
 import { ATTEMPTS_FILE, GRADES_FILE, writeRunLog } from './run-log-writer.ts';
@@ -67,18 +67,6 @@ export interface RunEvalResult {
   graded: number;
   resumed: { attempts: number; grades: number };
 }
-
-const CONFIG_FILE = 'eval-config.json';
-/** Config fields that must match for `resume` to continue a run. */
-const RESUME_KEYS = [
-  'model',
-  'scaffold',
-  'scaffoldOptions',
-  'samples',
-  'seed',
-  'grader',
-  'sampling',
-] as const;
 
 export async function runEval(opts: RunEvalOptions): Promise<RunEvalResult> {
   const scaffold = typeof opts.scaffold === 'object' ? opts.scaffold : getScaffold(opts.scaffold ?? 'pure');
@@ -253,47 +241,4 @@ async function gradeSafely(
       usage: emptyUsage(),
     };
   }
-}
-
-/**
- * Rewrites the logs without failed gradings and failed generations (each file to a temporary copy,
- * then renamed over the original, so a crash leaves either the old or the new file). Grades go first:
- * a failed generation has no grade, so the two rewrites never disagree.
- */
-function dropFailures(dir: string): void {
-  const keep = (file: string, ok: (record: Record<string, unknown>) => boolean) => {
-    const path = join(dir, file);
-    const tmp = `${path}.tmp`;
-    const fd = openSync(tmp, 'w');
-    try {
-      scanLines(path, (line) => {
-        if (ok(JSON.parse(line) as Record<string, unknown>)) writeSync(fd, `${line}\n`);
-      });
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
-  };
-  keep(GRADES_FILE, (g) => g.score !== null);
-  keep(ATTEMPTS_FILE, (a) => a.error === undefined);
-}
-
-/** Stores the config of a new run; on resume, refuses a config that differs in what defines the run. */
-function checkResumeConfig(dir: string, resumed: boolean, config: Record<string, unknown>): string {
-  const path = join(dir, CONFIG_FILE);
-  if (resumed && existsSync(path)) {
-    const before = JSON.parse(readFileSync(path, 'utf8')) as {
-      createdAt: string;
-      config: Record<string, unknown>;
-    };
-    for (const key of RESUME_KEYS) {
-      const a = JSON.stringify(before.config[key]);
-      const b = JSON.stringify(config[key]);
-      if (a !== b) throw new Error(`cannot resume ${dir}: ${key} was ${a}, now ${b}`);
-    }
-    return before.createdAt;
-  }
-  const createdAt = new Date().toISOString();
-  writeFileSync(path, `${JSON.stringify({ createdAt, config }, null, 2)}\n`);
-  return createdAt;
 }

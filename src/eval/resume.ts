@@ -1,0 +1,62 @@
+// Resuming an eval run directory: the run's defining config is stored at the start and checked on
+// resume (a different model, scaffold, seed … is refused), and on request failed records are removed
+// from the logs so they are done again.
+import { closeSync, existsSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { scanLines } from './jsonl-scan.ts';
+import { ATTEMPTS_FILE, GRADES_FILE } from './run-log-writer.ts';
+
+export const CONFIG_FILE = 'eval-config.json';
+/** Config fields that must match for `resume` to continue a run. */
+const RESUME_KEYS = [
+  'model',
+  'scaffold',
+  'scaffoldOptions',
+  'samples',
+  'seed',
+  'grader',
+  'sampling',
+] as const;
+
+/**
+ * Rewrites the logs without failed gradings and failed generations (each file to a temporary copy,
+ * then renamed over the original, so a crash leaves either the old or the new file). Grades go first:
+ * a failed generation has no grade, so the two rewrites never disagree.
+ */
+export function dropFailures(dir: string): void {
+  const keep = (file: string, ok: (record: Record<string, unknown>) => boolean) => {
+    const path = join(dir, file);
+    const tmp = `${path}.tmp`;
+    const fd = openSync(tmp, 'w');
+    try {
+      scanLines(path, (line) => {
+        if (ok(JSON.parse(line) as Record<string, unknown>)) writeSync(fd, `${line}\n`);
+      });
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  };
+  keep(GRADES_FILE, (g) => g.score !== null);
+  keep(ATTEMPTS_FILE, (a) => a.error === undefined);
+}
+
+/** Stores the config of a new run; on resume, refuses a config that differs in what defines the run. */
+export function checkResumeConfig(dir: string, resumed: boolean, config: Record<string, unknown>): string {
+  const path = join(dir, CONFIG_FILE);
+  if (resumed && existsSync(path)) {
+    const before = JSON.parse(readFileSync(path, 'utf8')) as {
+      createdAt: string;
+      config: Record<string, unknown>;
+    };
+    for (const key of RESUME_KEYS) {
+      const a = JSON.stringify(before.config[key]);
+      const b = JSON.stringify(config[key]);
+      if (a !== b) throw new Error(`cannot resume ${dir}: ${key} was ${a}, now ${b}`);
+    }
+    return before.createdAt;
+  }
+  const createdAt = new Date().toISOString();
+  writeFileSync(path, `${JSON.stringify({ createdAt, config }, null, 2)}\n`);
+  return createdAt;
+}
