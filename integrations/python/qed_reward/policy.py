@@ -1,7 +1,7 @@
 """What a reward function does when the grader fails on an item.
 
-``"raise"`` (default) raises ``GradingFailed``; ``"none"`` returns ``None`` for that item (TRL treats a
-``None`` reward as "not applicable" and the trainer reports it as NaN); a number asks the server for that
+``"raise"`` (default) raises ``GradingFailed``; ``"none"`` returns ``None`` for that item (TRL warns when
+every reward function returned ``None`` for a row, then sums it as 0); a number asks the server for that
 ``default_reward`` (the result is flagged ``defaulted`` and counted in ``/metrics``). A failure is never
 turned into 0 silently.
 """
