@@ -1,7 +1,6 @@
 // `qed report DIR… --out FILE.html [--md FILE.md]`: compare evaluation runs side by side in one
 // self-contained HTML file with plots, plus the same tables in Markdown.
 import type { Command } from 'commander';
-import { writeReport } from '../report/index.ts';
 
 export function registerReport(program: Command): void {
   program
@@ -19,6 +18,8 @@ export function registerReport(program: Command): void {
         runs: string[],
         opts: { out: string; md?: string | boolean; title?: string; dataset?: string; json?: boolean },
       ) => {
+        // Loaded on use: vega is large and other commands should not pay for it at startup.
+        const { writeReport } = await import('../report/index.ts');
         const result = await writeReport({
           runs,
           out: opts.out,

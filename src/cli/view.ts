@@ -1,6 +1,5 @@
 // `qed view DIR [--port P] [--host H]`: browse one eval run in a local web viewer (127.0.0.1 by default).
 import type { Command } from 'commander';
-import { startViewer } from '../viewer/index.ts';
 
 export function registerView(program: Command): void {
   program
@@ -17,6 +16,7 @@ export function registerView(program: Command): void {
     .option('--json', 'print {"url": …} on stdout once serving')
     .action(async (dir: string, opts: { port: number; host: string; dataset?: string; json?: boolean }) => {
       const t0 = performance.now();
+      const { startViewer } = await import('../viewer/index.ts');
       const viewer = await startViewer({ dir, port: opts.port, host: opts.host, dataset: opts.dataset });
       const ms = Math.round(performance.now() - t0);
       process.stderr.write(
