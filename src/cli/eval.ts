@@ -45,6 +45,11 @@ const int = (name: string) => (v: string) => {
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${v}"`);
   return n;
 };
+const pos = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got "${v}"`);
+  return n;
+};
 const num = (name: string) => (v: string) => {
   const n = Number(v);
   if (!Number.isFinite(n)) throw new Error(`${name} must be a number, got "${v}"`);
@@ -76,19 +81,19 @@ export function registerEval(program: Command): void {
     .option('--judge-model <name>', 'judge model for rubric/proofbench grading')
     .option('--scheme <scheme>', 'grading scheme: proofbench | rubric | answer', 'proofbench')
     .option('--grader <name>', 'programmatic grader instead of a judge (toy)')
-    .option('--judge-samples <n>', 'judge samples per attempt (ensemble mean)', int('--judge-samples'))
+    .option('--judge-samples <n>', 'judge samples per attempt (ensemble mean)', pos('--judge-samples'))
     .option('--summarizer-model <name>', 'reasoning-cache: summarize with this model instead of the policy')
     .option('--verifier-model <name>', 'generate-verify-refine: verify with this model instead of the policy')
     .option(
       '--selector-model <name>',
       'best-of-n: pick the best candidate with this model instead of the policy',
     )
-    .option('--samples <n>', 'attempts per problem', int('--samples'), 1)
-    .option('--concurrency <n>', 'attempts generated at once', int('--concurrency'), 16)
+    .option('--samples <n>', 'attempts per problem', pos('--samples'), 1)
+    .option('--concurrency <n>', 'attempts generated at once', pos('--concurrency'), 16)
     .option(
       '--grade-concurrency <n>',
       'gradings at once (default: --concurrency)',
-      int('--grade-concurrency'),
+      pos('--grade-concurrency'),
     )
     .option('--max-tokens <n>', 'max tokens per model call', int('--max-tokens'))
     .option('--temperature <t>', 'sampling temperature', num('--temperature'))
