@@ -56,6 +56,7 @@ interface Row {
   req_s: number;
   pct_of_limit: number;
   cpu_ms_per_req: number;
+  server_cpu_ms_per_req: number | null;
   p50_ms: number;
   p99_ms: number;
   ok: number;
@@ -84,11 +85,25 @@ async function pool(n: number, conc: number, one: (i: number) => Promise<boolean
   return { wall, ok, cpuMs: (cpu.user + cpu.system) / 1000, p50: q(0.5), p99: q(0.99) };
 }
 
+/** CPU time of another process from /proc (Linux; null elsewhere), in ms at the usual 100 ticks/s. */
+function procCpuMs(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
 async function main(n: number, conc: number, latency: number): Promise<void> {
   const { url, child } = await serve(latency);
   const limit = conc / (latency / 1000);
   const rows: Row[] = [];
-  const record = (client: string, r: Awaited<ReturnType<typeof pool>>) =>
+  const measure = async (client: string, one: (i: number) => Promise<boolean>) => {
+    await pool(conc * 2, conc, one); // warm connections and JIT
+    const s0 = procCpuMs(child.pid);
+    const r = await pool(n, conc, one);
+    const s1 = procCpuMs(child.pid);
     rows.push({
       client,
       n,
@@ -97,15 +112,16 @@ async function main(n: number, conc: number, latency: number): Promise<void> {
       req_s: +(n / r.wall).toFixed(1),
       pct_of_limit: +((100 * n) / r.wall / limit).toFixed(1),
       cpu_ms_per_req: +(r.cpuMs / n).toFixed(3),
+      server_cpu_ms_per_req: s0 !== null && s1 !== null ? +((s1 - s0) / n).toFixed(3) : null,
       p50_ms: r.p50,
       p99_ms: r.p99,
       ok: r.ok,
     });
+  };
   const body = (i: number) => ({
     model: 'mock-prover',
     messages: [{ role: 'user' as const, content: `Prove claim P${i}.` }],
   });
-  // Warm both paths (connections, JIT) before measuring.
   for (const stream of [false, true]) {
     const p = createOpenAICompatibleProvider({
       model: 'mock-prover',
@@ -114,11 +130,9 @@ async function main(n: number, conc: number, latency: number): Promise<void> {
       stream,
       env: {},
     });
-    await pool(conc * 2, conc, async (i) => (await p.generate({ messages: body(i).messages })).ok);
-    record(
-      stream ? 'provider (stream)' : 'provider',
-      await pool(n, conc, async (i) => (await p.generate({ messages: body(i).messages })).ok),
-    );
+    await measure(stream ? 'provider (stream)' : 'provider', async (i) => {
+      return (await p.generate({ messages: body(i).messages })).ok;
+    });
     await p.close?.();
   }
   const thin = async (i: number) => {
@@ -130,8 +144,7 @@ async function main(n: number, conc: number, latency: number): Promise<void> {
     const j = (await r.json()) as { choices?: Array<{ message?: { content?: string } }> };
     return r.ok && Boolean(j.choices?.[0]?.message?.content?.includes('QED'));
   };
-  await pool(conc * 2, conc, thin);
-  record('thin fetch pool', await pool(n, conc, thin));
+  await measure('thin fetch pool', thin);
   child.stdin?.end();
   console.table(rows);
 
