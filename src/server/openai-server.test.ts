@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createProvider } from '../providers/index.ts';
 import { saveCheckpoint } from '../tiny/checkpoint.ts';
 import { createGPT } from '../tiny/gpt.ts';
 import { trainBpe } from '../tiny/tokenizer-train.ts';
@@ -152,6 +153,25 @@ describe('OpenAI-compatible server (official openai client)', () => {
     expect(err).toBeInstanceOf(OpenAI.APIError);
     expect((err as InstanceType<typeof OpenAI.APIError>).status).toBe(status);
     expect((err as Error).message).toMatch(msg);
+  });
+});
+
+describe("OpenAI-compatible server (the project's own HTTP provider)", () => {
+  it('answers createProvider like the in-process local provider, streamed or not', async () => {
+    const env = { OPENAI_BASE_URL: `${server.url}/v1`, OPENAI_API_KEY: 'unused' };
+    const request = { messages, maxTokens: 8, seed: 5, temperature: 0.8 };
+    const local = await createProvider({ model: `local:${join(root, 'tiny-prover')}` });
+    const want = await local.generate(request);
+    for (const stream of [false, true]) {
+      const http = await createProvider({ model: 'tiny-prover', env, cache: false, stream, maxRetries: 0 });
+      const got = await http.generate(request);
+      if (!got.ok || !want.ok) throw new Error(`${got.ok ? '' : got.error} ${want.ok ? '' : want.error}`);
+      expect(got.text).toBe(want.text);
+      expect(got.finishReason).toBe(want.finishReason);
+      expect(got.usage.completionTokens).toBe(want.usage.completionTokens);
+      await http.close?.();
+    }
+    await local.close?.();
   });
 });
 
