@@ -87,7 +87,24 @@ const REL = /\\le |\\ge |<|>/;
 export function parseAnswerValue(s: string): AnswerValue {
   s = s.trim();
   if (/^(?:\\emptyset|\\\{\s*\\\})$/.test(s)) return { t: 'none' };
+  // "x = 2 or x = 3", "2 and 5": a list written with words
+  const alternatives = s.split(/\s+(?:or|and)\s+|\s*,\s*(?:or|and)\s+/);
+  if (alternatives.length > 1 && alternatives.every((p) => p && !hasWords(p))) {
+    return { t: 'set', items: alternatives.map(parseAnswerValue), braces: false };
+  }
   if (hasWords(s)) return { t: 'text', text: s, math: /[0-9\\^=<>+]|\b[a-z]\b/.test(s) };
+  // "x \in \{1, 2\}" names the variable; the answer is the set
+  s = s.replace(/^(?:[A-Za-z]|\\[A-Za-z]+)\s*\\in\s+/, '');
+  // a single top-level ± is the two values a + b and a − b
+  const pm = splitTop(s, '\\pm');
+  if (pm.length === 2 && pm[1] && splitTop(s, ',').length === 1) {
+    const [a, b] = pm;
+    return {
+      t: 'set',
+      items: [parseAnswerValue(`${a || ''}+${b}`), parseAnswerValue(`${a || ''}-${b}`)],
+      braces: false,
+    };
+  }
   s = s.replace(/(\d)\{,\}(\d)/g, '$1$2');
   if (/^-?\d{1,3}(?:,\d{3})+$/.test(s)) s = s.replace(/,/g, '');
   if (splitTop(s, '\\cup').length > 1) return unionOf(splitTop(s, '\\cup'));

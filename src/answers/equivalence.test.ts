@@ -219,6 +219,14 @@ const table: Array<[gold: string, candidate: string, expected: Verdict]> = [
   ['$P(x) = x - 4$', 'P(x)=x-4', E],
   ['$3a^2 - b^2 = 3$', '3a^2 - b^2 = 3', E],
   ['$a_{ij} = i + j - 1$', 'a_{ij} = j + i - 1', E],
+  // words between values, membership, ±
+  ['2, 3', 'x = 2 \\text{ or } x = 3', E],
+  ['2, 3', 'x=3 or x=2', E],
+  ['2, 3', 'x = 2 or x = 4', D],
+  ['2, 5', '2 and 5', E],
+  ['\\{1, 2\\}', 'n \\in \\{1, 2\\}', E],
+  ['1+\\sqrt{2}, 1-\\sqrt{2}', '1 \\pm \\sqrt{2}', E],
+  ['1+\\sqrt{2}', '1 \\pm \\sqrt{2}', D],
   // text answers
   ['odd $n$', 'all odd n', E],
   ['odd $n$', 'even n', U],
