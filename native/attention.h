@@ -10,7 +10,6 @@ typedef struct {
 } AttnCtx;
 
 static void attn_fwd_range(void *p, long i0, long i1, int tid) {
-  (void)tid;
   AttnCtx *c = p;
   int T = c->T, H = c->H, hd = c->hd, C = H * hd, C3 = 3 * C;
   float scale = 1.0f / sqrtf((float)hd);
@@ -21,8 +20,8 @@ static void attn_fwd_range(void *p, long i0, long i1, int tid) {
     float *O = c->out + (long)b * T * C + h * hd;
     for (int r0 = 0; r0 < T; r0 += BS) {
       int bs = T - r0 < BS ? T - r0 : BS, w = r0 + bs;
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, bs, w, hd, scale, Q + (long)r0 * C3, C3, K, C3, 0.f,
-                  P + (long)r0 * T, T);
+      sgemm_st(0, 1, bs, w, hd, scale, Q + (long)r0 * C3, C3, K, C3, 0.f,
+                  P + (long)r0 * T, T, tid);
       for (int t = r0; t < r0 + bs; t++) {
         float *row = P + (long)t * T, max = row[0], sum = 0;
         for (int s = 1; s <= t; s++) max = row[s] > max ? row[s] : max;
@@ -34,14 +33,13 @@ static void attn_fwd_range(void *p, long i0, long i1, int tid) {
         for (int s = 0; s <= t; s++) row[s] *= inv;
         for (int s = t + 1; s < T; s++) row[s] = 0;
       }
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, bs, hd, w, 1.f, P + (long)r0 * T, T, V, C3, 0.f,
-                  O + (long)r0 * C, C);
+      sgemm_st(0, 0, bs, hd, w, 1.f, P + (long)r0 * T, T, V, C3, 0.f,
+                  O + (long)r0 * C, C, tid);
     }
   }
 }
 
 static void attn_bwd_range(void *p, long i0, long i1, int tid) {
-  (void)tid;
   AttnCtx *c = p;
   int T = c->T, H = c->H, hd = c->hd, C = H * hd, C3 = 3 * C;
   float scale = 1.0f / sqrtf((float)hd);
@@ -56,14 +54,14 @@ static void attn_bwd_range(void *p, long i0, long i1, int tid) {
     /* dV += Pᵀ·dO, by key blocks: keys s only receive from queries t >= s. */
     for (int s0 = 0; s0 < T; s0 += BS) {
       int bs = T - s0 < BS ? T - s0 : BS;
-      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, bs, hd, T - s0, 1.f, P + (long)s0 * T + s0, T,
-                  dO + (long)s0 * C, C, 1.f, dV + (long)s0 * C3, C3);
+      sgemm_st(1, 0, bs, hd, T - s0, 1.f, P + (long)s0 * T + s0, T,
+                  dO + (long)s0 * C, C, 1.f, dV + (long)s0 * C3, C3, tid);
     }
     /* dP = dO·Vᵀ (visible part), then dS = P ⊙ (dP − Σ P·dP) · scale. */
     for (int r0 = 0; r0 < T; r0 += BS) {
       int bs = T - r0 < BS ? T - r0 : BS, w = r0 + bs;
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, bs, w, hd, 1.f, dO + (long)r0 * C, C, V, C3, 0.f,
-                  dS + (long)r0 * T, T);
+      sgemm_st(0, 1, bs, w, hd, 1.f, dO + (long)r0 * C, C, V, C3, 0.f,
+                  dS + (long)r0 * T, T, tid);
       for (int t = r0; t < r0 + bs; t++) {
         float *row = dS + (long)t * T;
         const float *pr = P + (long)t * T;
@@ -73,14 +71,14 @@ static void attn_bwd_range(void *p, long i0, long i1, int tid) {
         for (int s = t + 1; s < T; s++) row[s] = 0;
       }
       /* dQ[rows] += dS[rows, 0:w]·K[0:w] */
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, bs, hd, w, 1.f, dS + (long)r0 * T, T, K, C3, 1.f,
-                  dQ + (long)r0 * C3, C3);
+      sgemm_st(0, 0, bs, hd, w, 1.f, dS + (long)r0 * T, T, K, C3, 1.f,
+                  dQ + (long)r0 * C3, C3, tid);
     }
     /* dK += dSᵀ·Q by key blocks. */
     for (int s0 = 0; s0 < T; s0 += BS) {
       int bs = T - s0 < BS ? T - s0 : BS;
-      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, bs, hd, T - s0, 1.f, dS + (long)s0 * T + s0, T,
-                  Q + (long)s0 * C3, C3, 1.f, dK + (long)s0 * C3, C3);
+      sgemm_st(1, 0, bs, hd, T - s0, 1.f, dS + (long)s0 * T + s0, T,
+                  Q + (long)s0 * C3, C3, 1.f, dK + (long)s0 * C3, C3, tid);
     }
   }
   free(dS);

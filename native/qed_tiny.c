@@ -120,6 +120,10 @@ static napi_value done(Args *a) {
 
 /* ---------- gemm ---------- */
 
+/* Own AVX-512 kernel when compiled in, unless QED_GEMM=openblas asks for OpenBLAS everywhere. */
+static int g_use512 = 0;
+#include "gemm512.h"
+
 static napi_value k_gemm(napi_env env, napi_callback_info info) {
   Args a;
   get_args(env, info, &a);
@@ -138,8 +142,13 @@ static napi_value k_gemm(napi_env env, napi_callback_info info) {
       for (int i = 0; i < M; i++)
         for (int j = 0; j < N; j++) C[(long)i * ldc + j] = beta == 0 ? 0 : beta * C[(long)i * ldc + j];
     } else {
-      cblas_sgemm(CblasRowMajor, tA ? CblasTrans : CblasNoTrans, tB ? CblasTrans : CblasNoTrans, M, N, K, alpha, A,
-                  lda, B, ldb, beta, C, ldc);
+#ifdef HAVE_SGEMM512
+      if (g_use512) {
+        sgemm512(tA, tB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, 1);
+      } else
+#endif
+        cblas_sgemm(CblasRowMajor, tA ? CblasTrans : CblasNoTrans, tB ? CblasTrans : CblasNoTrans, M, N, K, alpha,
+                    A, lda, B, ldb, beta, C, ldc);
     }
   }
   return done(&a);
@@ -315,6 +324,12 @@ static napi_value k_init(napi_env env, napi_callback_info info) {
   Args a;
   get_args(env, info, &a);
   int want = (int)num(&a, 0);
+  const char *gemm = getenv("QED_GEMM");
+#ifdef HAVE_SGEMM512
+  g_use512 = !(gemm && strcmp(gemm, "openblas") == 0);
+#else
+  (void)gemm;
+#endif
   if (want < 1) want = 1;
   if (want > MAXT) want = MAXT;
   static int started = 0;
@@ -326,8 +341,8 @@ static napi_value k_init(napi_env env, napi_callback_info info) {
   g_blas_threads = want;
   openblas_set_num_threads(want);
   char buf[256];
-  snprintf(buf, sizeof buf, "%s; core %s; %d threads", openblas_get_config(), openblas_get_corename(),
-           g_threads);
+  snprintf(buf, sizeof buf, "%s; OpenBLAS %s core %s; %d threads", g_use512 ? "sgemm AVX-512 (own kernel)" : "sgemm OpenBLAS",
+           openblas_get_config(), openblas_get_corename(), g_threads);
   napi_value s;
   napi_create_string_utf8(env, buf, NAPI_AUTO_LENGTH, &s);
   return s;

@@ -1,6 +1,7 @@
 // Backend selection: QED_BACKEND forces the fallback or rejects unknown values, and the native kernels
 // (when built) give the same numbers as the TypeScript fallback on a full forward/backward pass.
 import { describe, expect, it } from 'vitest';
+import { Rng } from '../core/rng.ts';
 import { backendInfo, kernels, tryNativeKernels, useKernels } from './backend.ts';
 import { createGPT } from './gpt.ts';
 import { jsKernels } from './kernels-js.ts';
@@ -39,6 +40,31 @@ function run(k: Kernels): { loss: number; grads: Float32Array[]; cached: Float32
 
 describe('native kernels', () => {
   const native = tryNativeKernels();
+
+  // Shapes cover transposes, ragged tiles (not multiples of 8/32), K and N beyond one packed block,
+  // strided operands, beta ≠ 0, and products large enough to run on several threads.
+  it.skipIf(!native).each([
+    [false, false, 37, 45, 300, 0],
+    [true, false, 70, 33, 9, 1],
+    [false, true, 129, 600, 65, 0.5],
+    [true, true, 17, 31, 513, 0],
+    [false, false, 520, 260, 40, 1],
+  ])('gemm tA=%s tB=%s M=%i N=%i K=%i beta=%s matches the reference', (tA, tB, M, N, K, beta) => {
+    const rng = new Rng(M * 7 + N);
+    const fill = (n: number) => Float32Array.from({ length: n }, () => rng.normal());
+    const lda = (tA ? M : K) + 3;
+    const ldb = (tB ? K : N) + 1;
+    const A = fill((tA ? K : M) * lda);
+    const B = fill((tB ? N : K) * ldb);
+    const C0 = fill(M * (N + 2));
+    const want = C0.slice();
+    const got = C0.slice();
+    jsKernels.gemm(tA, tB, M, N, K, 0.7, A, lda, B, ldb, beta, want, N + 2);
+    native!.gemm(tA, tB, M, N, K, 0.7, A, lda, B, ldb, beta, got, N + 2);
+    let maxDiff = 0;
+    for (let i = 0; i < want.length; i++) maxDiff = Math.max(maxDiff, Math.abs(want[i] - got[i]));
+    expect(maxDiff).toBeLessThan(1e-3);
+  });
   it.skipIf(!native)('match the TypeScript fallback within float32 tolerance', () => {
     const a = run(jsKernels);
     const b = run(native!);
