@@ -1,5 +1,6 @@
 // `qed export-model CHECKPOINT --format hf --out DIR`: write a checkpoint in the Hugging Face GPT-2 layout
 // (transformers' AutoModelForCausalLM / AutoTokenizer load it). Prints the written files (JSON with --json).
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../core/errors.ts';
 import { loadCheckpoint } from '../tiny/checkpoint.ts';
@@ -23,6 +24,8 @@ export function registerExportModel(program: Command): void {
     .option('--json', 'print {out, files} as JSON on stdout')
     .action(async (checkpoint: string, flags: ExportModelFlags) => {
       if (flags.format !== 'hf') throw new InputError(`unknown --format "${flags.format}" (supported: hf)`);
+      if (resolve(flags.out) === resolve(checkpoint))
+        throw new InputError('--out must differ from the checkpoint');
       const { model, tokenizer } = await loadCheckpoint(checkpoint);
       const files = await exportHf(flags.out, { model, tokenizer, force: flags.force });
       if (flags.json) process.stdout.write(`${JSON.stringify({ out: flags.out, files })}\n`);
