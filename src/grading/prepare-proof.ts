@@ -35,7 +35,7 @@ const HEADING = /^\s*(?:#{1,6}\s+\S|\*\*[^*]+\*\*\s*$)/;
 
 const SENTENCE_CLAIMS: RegExp[] = [
   // "I am confident this proof is complete", "I'm certain the solution is correct"
-  /\bI(?:'m| am)\s+(?:very\s+|fully\s+|completely\s+|absolutely\s+)?(?:confident|certain|sure)\b/i,
+  /\bI(?:['’]m| am)\s+(?:very\s+|fully\s+|completely\s+|absolutely\s+)?(?:confident|certain|sure)\b/i,
   // "Score: 7", "Final grade = 7/7", "Points: 7 out of 7"
   /^\W*(?:final\s+|self[-\s]?)?(?:score|grade|points?|marks?|rating)\s*[:=]\s*\**\s*[0-7]\b/i,
   // "(7/7)", "deserves 7 out of 7", "worth full marks"
@@ -55,7 +55,7 @@ const TAG = /<(\/?)\s*(score|points|assessment|errors)\b/gi;
 /** Reasoning removal and self-assessment stripping; fencing is `fenceProof`. */
 export function prepareProof(text: string, options: PrepareProofOptions = {}): PreparedProof {
   const policy = options.missingThink ?? 'keep';
-  let body = text;
+  let body = text.replace(/\r\n?/g, '\n');
   let think: PreparedProof['think'] = 'none';
   let reasoningDropped = false;
   const close = body.lastIndexOf('</think>');
