@@ -148,6 +148,16 @@ describe('openai-compatible provider', () => {
     expect(p.unpricedModels.has('mock-prover')).toBe(false);
   });
 
+  it('shrinks max tokens to fit the context window after a context-length error', async () => {
+    const s = await server({ contextWindow: 50 });
+    const p = provider([endpoint(s)]);
+    const r = await p.generate(req('one two three four', { maxTokens: 100 }));
+    expect(r.ok).toBe(true);
+    expect(s.calls.map((c) => c.body.max_tokens)).toEqual([100, 46]);
+    const tooLong = await p.generate(req('word '.repeat(60)));
+    expect(tooLong).toMatchObject({ ok: false, code: 'context_length' });
+  });
+
   it('times out a hanging request and stops at once when the caller aborts', async () => {
     const s = await server({ faultFor: () => 'hang' });
     const p = provider([endpoint(s)], { timeoutMs: 5_000 });

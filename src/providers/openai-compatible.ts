@@ -14,7 +14,14 @@ import type { PriceTable } from './prices.ts';
 import { redact, registerSecret } from './redact.ts';
 import { isCacheable, requestKey } from './response-cache.ts';
 import type { ResponseCache } from './response-cache.ts';
-import { backoffMs, classifyError, DEFAULT_RETRY, ResponseShapeError, sleep } from './retry.ts';
+import {
+  backoffMs,
+  classifyError,
+  DEFAULT_RETRY,
+  ResponseShapeError,
+  shrinkMaxTokens,
+  sleep,
+} from './retry.ts';
 import type { ClassifiedError, RetryPolicy } from './retry.ts';
 import { Router } from './router.ts';
 import type { FinishReason, GenerateFailure, GenerateRequest, GenerateResult, Provider } from './types.ts';
@@ -197,6 +204,13 @@ export function createOpenAICompatibleProvider(opts: OpenAICompatibleOptions): O
           clearTimeout(timer);
           signal?.removeEventListener('abort', onAbort);
           lease.release();
+        }
+        if (
+          last.code === 'context_length' &&
+          retry < policy.maxRetries &&
+          shrinkMaxTokens(body, last.message)
+        ) {
+          continue; // the same request with a smaller completion budget; no reason to wait
         }
         if (!last.retryable || retry === policy.maxRetries) break;
         if (endpoints.length > 1) avoid = lease.endpoint.name;

@@ -1,7 +1,7 @@
 // Retry timing: Retry-After parsing in all its forms, and exponential backoff with bounded jitter.
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../core/rng.ts';
-import { backoffMs, parseRetryAfter } from './retry.ts';
+import { backoffMs, parseRetryAfter, shrinkMaxTokens } from './retry.ts';
 
 describe('parseRetryAfter', () => {
   const now = Date.parse('2026-01-01T00:00:00Z');
@@ -34,5 +34,20 @@ describe('backoffMs', () => {
         expect(d).toBeLessThanOrEqual(ceiling);
       }
     }
+  });
+});
+
+describe('shrinkMaxTokens', () => {
+  const vllm =
+    "This model's maximum context length is 1000 tokens. However, you requested 1300 tokens (400 in the messages, 900 in the completion).";
+  it.each<[Record<string, unknown>, string, boolean, Record<string, unknown>]>([
+    [{ max_tokens: 900 }, vllm, true, { max_tokens: 600 }],
+    [{ max_completion_tokens: 900 }, vllm, true, { max_completion_tokens: 600 }],
+    [{ max_tokens: 120 }, 'prompt is too long', true, { max_tokens: 100 }],
+    [{ max_tokens: 1 }, 'prompt is too long', false, { max_tokens: 1 }],
+    [{}, vllm, false, {}],
+  ])('%j + message → %s', (body, message, changed, after) => {
+    expect(shrinkMaxTokens(body, message)).toBe(changed);
+    expect(body).toEqual(after);
   });
 });

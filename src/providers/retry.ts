@@ -15,7 +15,7 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 5, baseDelayMs: 500, maxDelayMs: 30_000 };
 
 export interface ClassifiedError {
-  /** e.g. "http_429", "http_500", "timeout", "network", "malformed", "truncated", "aborted". */
+  /** e.g. "http_429", "http_500", "timeout", "network", "malformed", "truncated", "context_length", "aborted". */
   code: string;
   retryable: boolean;
   message: string;
@@ -52,6 +52,26 @@ export function parseRetryAfter(headers: Headers | undefined, now = Date.now()):
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+const CONTEXT_ERROR = /context length|context window|maximum context|too many tokens|prompt is too long/i;
+
+/**
+ * After a context-length error, lowers the body's max tokens so prompt + completion fit: exactly when the
+ * server says how long the window and the prompt are (vLLM, SGLang), else by a factor 1.2. Returns false
+ * when there is nothing left to shrink.
+ */
+export function shrinkMaxTokens(body: Record<string, unknown>, message: string): boolean {
+  const field = ['max_completion_tokens', 'max_tokens'].find((f) => typeof body[f] === 'number');
+  if (!field) return false;
+  const current = body[field] as number;
+  const window = /maximum context length is (\d+)/i.exec(message);
+  const prompt = /\((\d+) in the messages/i.exec(message);
+  let next = window && prompt ? Number(window[1]) - Number(prompt[1]) : Math.floor(current / 1.2);
+  if (next >= current) next = Math.floor(current / 1.2);
+  if (next < 1) return false;
+  body[field] = next;
+  return true;
+}
+
 export function classifyError(e: unknown, timedOut: boolean): ClassifiedError {
   const message = redact(e instanceof Error ? e.message : String(e));
   if (timedOut || e instanceof APIConnectionTimeoutError) {
@@ -66,6 +86,8 @@ export function classifyError(e: unknown, timedOut: boolean): ClassifiedError {
   }
   if (e instanceof APIError && typeof e.status === 'number') {
     const status = e.status;
+    if (status === 400 && CONTEXT_ERROR.test(message))
+      return { code: 'context_length', retryable: false, message };
     const retryable = status === 408 || status === 409 || status === 429 || status >= 500;
     const retryAfterMs = parseRetryAfter(e.headers);
     return {

@@ -60,6 +60,8 @@ export interface MockServerOptions {
   host?: string;
   /** When set, requests must send `Authorization: Bearer <apiKey>`; others get 401. */
   apiKey?: string;
+  /** When set, prompt + max_tokens above it gets vLLM's 400 "maximum context length" error. */
+  contextWindow?: number;
   models?: string[];
   /** Keep request bodies in `calls` (default true; turn off for very long benchmarks). */
   recordCalls?: boolean;
@@ -183,6 +185,12 @@ export async function startMockServer(opts: MockServerOptions = {}): Promise<Moc
       return;
     }
     const msgs = messages as MockMessage[];
+    const limit = Number(body.max_completion_tokens ?? body.max_tokens ?? 0);
+    const promptTokens = msgs.reduce((n, m) => n + countWords(m.content), 0);
+    if (opts.contextWindow !== undefined && promptTokens + limit > opts.contextWindow) {
+      const message = `This model's maximum context length is ${opts.contextWindow} tokens. However, you requested ${promptTokens + limit} tokens (${promptTokens} in the messages, ${limit} in the completion). Please reduce the length of the messages or completion.`;
+      return sendJson(res, 400, errorBody(message, 'BadRequestError'));
+    }
     let reply: MockReply;
     try {
       reply = await respond({ index, model, messages: msgs, prompt: lastUser(msgs), stream, body });
@@ -192,7 +200,6 @@ export async function startMockServer(opts: MockServerOptions = {}): Promise<Moc
     let content = typeof reply === 'string' ? reply : reply.content;
     const reasoning = typeof reply === 'string' ? undefined : reply.reasoning;
     let finish = 'stop';
-    const limit = Number(body.max_completion_tokens ?? body.max_tokens ?? 0);
     const reasoningTokens = reasoning ? countWords(reasoning) : 0;
     if (limit > 0 && countWords(content) + reasoningTokens > limit) {
       content = content
@@ -201,7 +208,6 @@ export async function startMockServer(opts: MockServerOptions = {}): Promise<Moc
         .join(' ');
       finish = 'length';
     }
-    const promptTokens = msgs.reduce((n, m) => n + countWords(m.content), 0);
     const completionTokens = countWords(content) + reasoningTokens;
     const usage = {
       prompt_tokens: promptTokens,
