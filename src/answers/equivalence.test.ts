@@ -65,6 +65,9 @@ const table: Array<[gold: string, candidate: string, expected: Verdict]> = [
   ['1.75', '\\frac{7}{4}', E],
   ['1.75', '7/4', E],
   ['1.75', '1.76', D],
+  ['1.75', '1.7501', D],
+  ['$\\frac{2}{3}$', '0.6666', D],
+  ['$\\frac{1}{3}$', '0.333', E],
   ['6.5', '13/2', E],
   ['0.5', '\\frac{1}{2}', E],
   // radicals

@@ -254,8 +254,8 @@ function close(x: number, y: number, decimals: number | null): boolean {
   } else if (Math.abs(x - y) <= REL_TOL * Math.max(1, Math.abs(x), Math.abs(y))) {
     return true;
   }
-  // a decimal with ≥ 3 places matches the other value rounded or truncated to that many places
-  return decimals !== null && decimals >= 3 && Math.abs(x - y) < 10 ** -decimals;
+  // a decimal with ≥ 3 places matches the other value rounded to that many places
+  return decimals !== null && decimals >= 3 && Math.abs(x - y) <= 0.5 * 10 ** -decimals * (1 + 1e-9);
 }
 
 /** Exact-ish comparison of two constants with 80-digit arithmetic; null when it cannot evaluate. */
