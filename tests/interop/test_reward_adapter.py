@@ -113,3 +113,37 @@ def test_verl_loads_compute_score_by_file_path(reward_server, problems):
     p = problems[2]
     gt = json.dumps({"id": p["id"], "statement": p["statement"]})
     assert loaded.compute_score("olympiad-lite", p["referenceSolution"], gt, url=reward_server.url) == 1.0
+
+
+def test_llm_judge_timeout_is_a_reported_failure():
+    """An LLM judge behind a hanging endpoint: the server's per-item timeout fires and the adapter reports
+    the failure (exception, None or an explicit default), never 0."""
+    import subprocess
+
+    from conftest import ROOT
+
+    mock = subprocess.Popen(
+        ["node", str(ROOT / "bin" / "qed.js"), "mock-server", "--port", "0", "--json", "--faults", "hang=1"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        judge_url = json.loads(mock.stdout.readline())["url"]
+        server = start_server(
+            "--grader", "rubric:mock-prover", "--timeout-ms", "1500",
+            env={"OPENAI_BASE_URL": judge_url, "OPENAI_API_KEY": "unused"},
+        )
+        try:
+            problem = {"id": "p", "statement": "Prove that x = x.", "gradingGuidelines": "(Partial)\n 1. Reflexivity"}
+            items = {"completions": ["x = x by reflexivity."], "problem_json": [json.dumps(problem)]}
+            with pytest.raises(GradingFailed) as e:
+                make_reward_func(server.url)(**items)
+            assert "timed out after 1500 ms" in e.value.results[0]["graderError"]
+            assert make_reward_func(server.url, on_failure="none")(**items) == [None]
+        finally:
+            stop_server(server)
+    finally:
+        mock.terminate()
+        mock.wait(timeout=10)
