@@ -60,11 +60,11 @@ describe('runGenerate', () => {
     });
     const first = await runGenerate({ problems: problems(3), provider, samples: 2, out, quiet: true });
     expect(first).toMatchObject({ recorded: 6, ok: 4, failed: 2 });
-    expect(first.failures.http_500).toEqual({ count: 2, example: 'upstream exploded' });
+    expect(first.failures.http_500).toEqual({ count: 2, example: 'http_500: upstream exploded' });
     const failed = attempts(out).filter((a) => a.error);
     expect(failed.map((a) => [a.problemId, a.finalProof, a.error])).toEqual([
-      ['p1', '', 'upstream exploded'],
-      ['p1', '', 'upstream exploded'],
+      ['p1', '', 'http_500: upstream exploded'],
+      ['p1', '', 'http_500: upstream exploded'],
     ]);
     // Plain resume counts failures as done; --retry-failed generates them again.
     const again = await runGenerate({

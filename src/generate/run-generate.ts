@@ -16,7 +16,7 @@ import { RUN_LOG_SCHEMA_VERSION } from '../core/run-log.ts';
 import type { RunLog } from '../core/run-log.ts';
 import { addUsage, emptyUsage } from '../core/usage.ts';
 import type { Usage } from '../core/usage.ts';
-import type { Provider } from '../providers/types.ts';
+import type { GenerateFailure, Provider } from '../providers/types.ts';
 import { loadPromptTemplate, renderPrompt } from './prompt.ts';
 import type { PromptTemplate } from './prompt.ts';
 
@@ -93,6 +93,11 @@ function dropFailures(file: string, dir: string): number {
   writeFileSync(`${file}.tmp`, kept.map((r) => `${JSON.stringify(r)}\n`).join(''));
   renameSync(`${file}.tmp`, file);
   return failed.length;
+}
+
+/** The recorded reason always names the failure code, whatever the provider put in its message. */
+function failureText(r: GenerateFailure): string {
+  return r.code && !r.error.startsWith(r.code) ? `${r.code}: ${r.error}` : r.error;
 }
 
 export async function runGenerate(opts: GenerateRunOptions): Promise<GenerateSummary> {
@@ -198,6 +203,7 @@ export async function runGenerate(opts: GenerateRunOptions): Promise<GenerateSum
     // An interrupted call is not a result: leave the pair for --resume instead of recording a failure.
     if (opts.signal?.aborted) return;
     const base = {
+      id: attemptId({ problemId: problem.id, sampleIndex }),
       problemId: problem.id,
       sampleIndex,
       model: result.model,
@@ -208,7 +214,6 @@ export async function runGenerate(opts: GenerateRunOptions): Promise<GenerateSum
     const attempt: Attempt = result.ok
       ? {
           ...base,
-          id: attemptId({ problemId: problem.id, sampleIndex }),
           turns: [
             {
               role: 'answer',
@@ -223,10 +228,13 @@ export async function runGenerate(opts: GenerateRunOptions): Promise<GenerateSum
         }
       : {
           ...base,
-          id: attemptId({ problemId: problem.id, sampleIndex }),
           turns: [],
           finalProof: '',
-          error: result.error,
+          // Always name the failure code, whatever the provider put in its message.
+          error:
+            result.code && !result.error.startsWith(result.code)
+              ? `${result.code}: ${result.error}`
+              : result.error,
         };
     if (!log.append(attempt)) return;
     summary.generated++;
@@ -239,7 +247,7 @@ export async function runGenerate(opts: GenerateRunOptions): Promise<GenerateSum
     } else {
       summary.failed++;
       const code = result.code ?? 'error';
-      const entry = (summary.failures[code] ??= { count: 0, example: result.error });
+      const entry = (summary.failures[code] ??= { count: 0, example: failureText(result) });
       entry.count++;
     }
     progress.tick(1, `ok ${summary.ok} failed ${summary.failed}`);
