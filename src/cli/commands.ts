@@ -16,6 +16,9 @@ import { registerExportModel } from './export-model.ts';
 import { registerGenerate } from './generate.ts';
 import { registerMockServer } from './mock-server.ts';
 import { registerGrade } from './grade.ts';
+import { registerDemo } from './demo.ts';
+import { registerSft } from './sft.ts';
+import { registerRl } from './rl.ts';
 
 export const commands: Array<(program: Command) => void> = [
   registerRubrics,
@@ -34,4 +37,7 @@ export const commands: Array<(program: Command) => void> = [
   registerGenerate,
   registerMockServer,
   registerGrade,
+  registerDemo,
+  registerSft,
+  registerRl,
 ];

@@ -1,12 +1,15 @@
 // Olympiad-lite data for the recipe: the tokenizer (BPE trained on the pretraining corpus and the
 // SFT texts), pretraining examples (the corpus cut into context-sized chunks, loss everywhere) and SFT
 // examples (teacher rows with the scaffolds' prompts, loss on the proof), optionally filtered by grade.
-import type { SftRow } from '../toy/sft-set.ts';
 import { trainBpe } from '../tiny/tokenizer-train.ts';
 import type { Tokenizer } from '../tiny/tokenizer.ts';
 import { type Example, encodeExample } from './sequences.ts';
 
-export function trainRecipeTokenizer(corpus: string, rows: readonly SftRow[], vocabSize: number): Tokenizer {
+export function trainRecipeTokenizer(
+  corpus: string,
+  rows: ReadonlyArray<{ prompt: string; proof: string }>,
+  vocabSize: number,
+): Tokenizer {
   return trainBpe([corpus, ...rows.map((r) => `${r.prompt}\n${r.proof}`)], { vocabSize });
 }
 
@@ -24,13 +27,13 @@ export interface SftFilter {
 
 export function sftExamples(
   tokenizer: Tokenizer,
-  rows: readonly SftRow[],
+  rows: ReadonlyArray<{ prompt: string; proof: string; grade?: number }>,
   ctx: number,
   filter: SftFilter = {},
 ): Example[] {
   const out: Example[] = [];
   for (const r of rows) {
-    if (filter.minGrade !== undefined && r.grade < filter.minGrade) continue;
+    if (filter.minGrade !== undefined && (r.grade ?? 7) < filter.minGrade) continue;
     const e = encodeExample(tokenizer, r.prompt, r.proof, ctx);
     if (e) out.push(e);
   }

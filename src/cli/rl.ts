@@ -1,0 +1,124 @@
+// `qed rl`: GRPO (PipelineRL style) on a local checkpoint with rewards from any grader — the toy
+// programmatic grader or an LLM judge through a provider; `--reasoning-cache` trains refinement turns
+// from (problem + summary) states. Library: trainGrpo in src/train/grpo.ts.
+import type { Command } from 'commander';
+import { InputError } from '../core/errors.ts';
+import type { Problem } from '../core/problem.ts';
+import { loadProblems } from '../data/index.ts';
+import { createGrader } from '../grading/index.ts';
+import { loadCheckpoint } from '../tiny/checkpoint.ts';
+import { buildSplits, rcPrompt, solvePrompt, summarizeToy, turnBudget } from '../toy/index.ts';
+import { trainGrpo } from '../train/grpo.ts';
+
+const num =
+  (name: string, integer = false) =>
+  (v: string) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n)))
+      throw new InputError(`${name} must be a non-negative ${integer ? 'integer' : 'number'}, got "${v}"`);
+    return n;
+  };
+
+interface RlFlags {
+  init: string;
+  out: string;
+  problems?: string;
+  judgeModel?: string;
+  reasoningCache?: boolean;
+  steps: number;
+  problemsPerStep: number;
+  groupSize: number;
+  maxTokens?: number;
+  temperature: number;
+  lr: number;
+  eps: number;
+  entropyCoef: number;
+  gradClip: number;
+  minibatches: number;
+  cycles: number;
+  states: number;
+  saveEvery: number;
+  seed: number;
+  resume?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export function registerRl(program: Command): void {
+  program
+    .command('rl')
+    .description('GRPO with rubric rewards on a local checkpoint (optionally with a reasoning cache)')
+    .requiredOption('--init <checkpoint>', 'checkpoint to start from (e.g. an SFT checkpoint)')
+    .requiredOption('--out <dir>', 'run directory (checkpoint/, metrics.jsonl)')
+    .option('--problems <file>', 'training problems; default: the Olympiad-lite train split for --seed')
+    .option(
+      '--judge-model <model>',
+      'grade with this LLM rubric judge instead of the toy programmatic grader',
+    )
+    .option('--reasoning-cache', 'train refinement turns from reason → summarize states (toy summarizer)')
+    .option('--steps <n>', 'optimizer batches', num('--steps', true), 30)
+    .option('--problems-per-step <n>', 'prompts per step', num('--problems-per-step', true), 8)
+    .option('--group-size <n>', 'samples per prompt (G)', num('--group-size', true), 8)
+    .option(
+      '--max-tokens <n>',
+      'max new tokens per sample (default: the Olympiad-lite turn budget)',
+      num('--max-tokens', true),
+    )
+    .option('--temperature <x>', 'sampling temperature', num('--temperature'), 1)
+    .option('--lr <x>', 'learning rate (constant)', num('--lr'), 3e-4)
+    .option('--eps <x>', 'clip range ε of the importance ratio', num('--eps'), 0.2)
+    .option('--entropy-coef <x>', 'entropy bonus coefficient', num('--entropy-coef'), 0)
+    .option('--grad-clip <x>', 'global grad-norm clip', num('--grad-clip'), 1)
+    .option('--minibatches <n>', 'optimizer steps per sampled batch', num('--minibatches', true), 2)
+    .option(
+      '--cycles <n>',
+      'reasoning-cache: reason → summarize cycles per trajectory',
+      num('--cycles', true),
+      3,
+    )
+    .option('--states <n>', 'reasoning-cache: states sampled per trajectory', num('--states', true), 2)
+    .option('--save-every <n>', 'steps between checkpoints', num('--save-every', true), 5)
+    .option('--seed <n>', 'seed', num('--seed', true), 1)
+    .option('--resume', 'continue from the checkpoint in --out')
+    .option('--json', 'print the result as JSON on stdout')
+    .option('--quiet', 'no progress bar')
+    .action(async (f: RlFlags) => {
+      const ck = await loadCheckpoint(f.init);
+      const problems: Problem[] = f.problems
+        ? await loadProblems(f.problems)
+        : buildSplits({ seed: f.seed, train: 1200, validation: 40, test: 80 }).train;
+      const grader = f.judgeModel
+        ? await createGrader({ scheme: 'rubric', judgeModel: f.judgeModel })
+        : await createGrader({ kind: 'programmatic', name: 'toy' });
+      const count = (s: string) => ck.tokenizer.encode(s, { allowSpecial: false }).length;
+      const maxNewTokens = f.maxTokens ?? turnBudget(count, problems).tokens;
+      const r = await trainGrpo({
+        dir: f.out,
+        model: ck.model,
+        tokenizer: ck.tokenizer,
+        problems,
+        grader,
+        prompt: (p, s) => (f.reasoningCache || s !== null ? rcPrompt(p, s) : solvePrompt(p)),
+        ...(f.reasoningCache
+          ? { rc: { cycles: f.cycles, statesPerTrajectory: f.states, summarize: summarizeToy } }
+          : {}),
+        steps: f.steps,
+        problemsPerStep: f.problemsPerStep,
+        groupSize: f.groupSize,
+        maxNewTokens,
+        temperature: f.temperature,
+        lr: f.lr,
+        eps: f.eps,
+        entropyCoef: f.entropyCoef,
+        gradClip: f.gradClip,
+        minibatches: f.minibatches,
+        saveEvery: f.saveEvery,
+        seed: f.seed,
+        resume: f.resume,
+        quiet: f.quiet,
+        meta: { stage: f.reasoningCache ? 'rc-rl' : 'rl', init: f.init, grader: grader.info },
+      });
+      if (f.json) process.stdout.write(`${JSON.stringify(r)}\n`);
+      else process.stderr.write(`rl: ${r.steps} steps; checkpoint ${r.checkpoint}; metrics ${r.metrics}\n`);
+    });
+}

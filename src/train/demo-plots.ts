@@ -1,0 +1,112 @@
+// Demo plots and report: training curves (loss for pretraining and SFT, mean reward for RL and RC-RL)
+// and mean score by difficulty and stage, as SVG through the report's vega-lite renderer, then the HTML
+// report over the evaluation runs (which links the plots). Input: the demo directory and eval scores.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TopLevelSpec } from 'vega-lite';
+import type { Problem } from '../core/problem.ts';
+import { renderSvg } from '../report/charts.ts';
+import { writeReport } from '../report/write-report.ts';
+import { metaOf } from '../toy/generate.ts';
+import { MetricsLog } from './metrics-log.ts';
+
+export interface PlotInput {
+  dir: string;
+  stages: readonly string[];
+  scores: ReadonlyArray<{ stage: string; scaffold: string; scores: Map<string, number> }>;
+  problems: readonly Problem[];
+  evalDirs: string[];
+}
+
+const base = {
+  $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+  background: 'white',
+  width: 480,
+  height: 220,
+} as const;
+
+export async function writeDemoPlots(p: PlotInput): Promise<string[]> {
+  const curve: Array<{ stage: string; step: number; value: number; metric: string }> = [];
+  for (const stage of p.stages) {
+    for (const r of new MetricsLog(join(p.dir, stage, 'metrics.jsonl')).read()) {
+      if (typeof r.loss === 'number') curve.push({ stage, step: r.step, value: r.loss, metric: 'loss' });
+      if (typeof r.evalLoss === 'number')
+        curve.push({ stage: `${stage} (eval)`, step: r.step, value: r.evalLoss, metric: 'loss' });
+      if (typeof r.rewardMean === 'number')
+        curve.push({ stage, step: r.step, value: r.rewardMean, metric: 'reward' });
+    }
+  }
+  const curves: TopLevelSpec = {
+    ...base,
+    title: 'Training curves',
+    data: { values: curve },
+    facet: { row: { field: 'metric', type: 'nominal' } },
+    spec: {
+      width: 480,
+      height: 180,
+      mark: { type: 'line', point: false },
+      encoding: {
+        x: { field: 'step', type: 'quantitative' },
+        y: { field: 'value', type: 'quantitative' },
+        color: { field: 'stage', type: 'nominal' },
+      },
+    },
+    resolve: { scale: { y: 'independent' } },
+  } as TopLevelSpec;
+  const byDiff: Array<{ stage: string; scaffold: string; difficulty: string; score: number }> = [];
+  for (const r of p.scores) {
+    for (const prob of p.problems) {
+      const s = r.scores.get(prob.id);
+      const m = metaOf(prob);
+      if (s === undefined || !m) continue;
+      byDiff.push({
+        stage: r.stage,
+        scaffold: r.scaffold,
+        difficulty: `${m.family} ${m.difficulty}`,
+        score: s / 7,
+      });
+    }
+  }
+  const difficulty: TopLevelSpec = {
+    ...base,
+    title: 'Mean score by difficulty and stage (test split)',
+    data: { values: byDiff },
+    mark: 'bar',
+    encoding: {
+      x: { field: 'difficulty', type: 'ordinal', sort: null },
+      xOffset: { field: 'stage', sort: [...p.stages] },
+      y: {
+        aggregate: 'mean',
+        field: 'score',
+        type: 'quantitative',
+        title: 'mean score / 7',
+        scale: { domain: [0, 1] },
+      },
+      color: { field: 'stage', type: 'nominal', sort: [...p.stages] },
+      row: { field: 'scaffold', type: 'nominal' },
+    },
+  } as TopLevelSpec;
+  const files: string[] = [];
+  for (const [name, spec] of [
+    ['training-curves.svg', curves],
+    ['score-by-difficulty.svg', difficulty],
+  ] as const) {
+    const path = join(p.dir, name);
+    writeFileSync(path, await renderSvg(spec));
+    files.push(path);
+  }
+  const report = await writeReport({
+    runs: p.evalDirs,
+    out: join(p.dir, 'report.html'),
+    title: 'qed demo: base → SFT → RL → RC-RL',
+  });
+  // Inline the demo's own plots at the top of the report so one file shows everything.
+  const html = readFileSync(report.html, 'utf8');
+  const svgs = files.map((f) => readFileSync(f, 'utf8')).join('\n');
+  writeFileSync(
+    report.html,
+    html.replace(/<body([^>]*)>/, `<body$1>\n<section class="demo-plots">${svgs}</section>`),
+  );
+  files.push(report.html);
+  return files;
+}

@@ -1,0 +1,76 @@
+// The demo's summary: per stage × scaffold × split (short/long/all) the mean score/7 as a fraction with
+// a bootstrap 95% CI over test problems, read from each evaluation's grades.jsonl; and the text table.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Problem } from '../core/problem.ts';
+import { GRADES_FILE, bootstrapCi } from '../eval/index.ts';
+import { metaOf } from '../toy/generate.ts';
+
+export interface SummaryRow {
+  stage: string;
+  scaffold: string;
+  split: 'short' | 'long' | 'all';
+  mean: number;
+  ci: [number, number];
+  n: number;
+}
+
+/** Mean graded score per problem (grader failures excluded, never averaged as 0). */
+export function readScores(runDir: string): Map<string, number> {
+  const sums = new Map<string, { s: number; n: number }>();
+  for (const line of readFileSync(join(runDir, GRADES_FILE), 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    const g = JSON.parse(line) as { problemId: string; score: number | null };
+    if (g.score === null) continue;
+    const e = sums.get(g.problemId) ?? { s: 0, n: 0 };
+    e.s += g.score;
+    e.n++;
+    sums.set(g.problemId, e);
+  }
+  return new Map([...sums].map(([id, e]) => [id, e.s / e.n]));
+}
+
+export function demoRows(
+  results: ReadonlyArray<{ stage: string; scaffold: string; scores: Map<string, number> }>,
+  problems: readonly Problem[],
+  seed: number,
+): SummaryRow[] {
+  const rows: SummaryRow[] = [];
+  for (const r of results) {
+    for (const split of ['short', 'long', 'all'] as const) {
+      const values = problems
+        .filter((p) => split === 'all' || metaOf(p)?.length === split)
+        .map((p) => r.scores.get(p.id))
+        .filter((v): v is number => v !== undefined)
+        .map((v) => v / 7);
+      const mean = values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0;
+      const ci = bootstrapCi(values, { seed });
+      rows.push({
+        stage: r.stage,
+        scaffold: r.scaffold,
+        split,
+        mean,
+        ci: ci ? [ci.low, ci.high] : [0, 0],
+        n: values.length,
+      });
+    }
+  }
+  return rows;
+}
+
+const pct = (x: number) => (100 * x).toFixed(1).padStart(5);
+
+/** Markdown table: one line per stage × scaffold, columns short / long / all as "mean [low, high]" in points of 100. */
+export function formatTable(rows: readonly SummaryRow[]): string {
+  const lines = ['| stage | scaffold | short | long | all |', '|---|---|---|---|---|'];
+  const keys = [...new Set(rows.map((r) => `${r.stage}\u0000${r.scaffold}`))];
+  for (const key of keys) {
+    const [stage, scaffold] = key.split('\u0000');
+    const cell = (split: string) => {
+      const r = rows.find((x) => x.stage === stage && x.scaffold === scaffold && x.split === split);
+      return r ? `${pct(r.mean)} [${pct(r.ci[0])}, ${pct(r.ci[1])}]` : '-';
+    };
+    lines.push(`| ${stage} | ${scaffold} | ${cell('short')} | ${cell('long')} | ${cell('all')} |`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,203 @@
+// `qed demo`: the whole recipe on Olympiad-lite in one process — pretrain a base model on the corpus,
+// SFT on the teacher set, rubric-reward RL, reasoning-cache RL — then evaluate every stage on the
+// held-out test split with the `pure` and `reasoning-cache` scaffolds through runEval (local provider,
+// toy grader), and write summary.json, plots and the HTML report into the output directory.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Problem } from '../core/problem.ts';
+import { prepareRunDir } from '../core/run-dir.ts';
+import { runEval } from '../eval/index.ts';
+import { createLocalProvider } from '../providers/local.ts';
+import { createGPT } from '../tiny/gpt.ts';
+import {
+  NO_ERRORS,
+  SUMMARIZER_NAME,
+  buildSftSet,
+  buildSplits,
+  createToyGrader,
+  pretrainCorpus,
+  rcPrompt,
+  solvePrompt,
+  summarizeToy,
+  turnBudget,
+} from '../toy/index.ts';
+import { type DemoConfig, FULL_DEMO, QUICK_DEMO } from './demo-config.ts';
+import { type SummaryRow, demoRows, formatTable, readScores } from './demo-summary.ts';
+import { writeDemoPlots } from './demo-plots.ts';
+import { trainGrpo } from './grpo.ts';
+import { trainLm } from './lm-trainer.ts';
+import { pretrainExamples, sftExamples, trainRecipeTokenizer } from './recipe-data.ts';
+import { promptIds } from './sequences.ts';
+
+export const STAGES = ['base', 'sft', 'rl', 'rc-rl'] as const;
+export const SCAFFOLDS = ['pure', 'reasoning-cache'] as const;
+
+export interface DemoOptions {
+  out?: string;
+  seed?: number;
+  quick?: boolean;
+  force?: boolean;
+  quiet?: boolean;
+  /** Overrides of the chosen config (tests, experiments). */
+  config?: Partial<DemoConfig>;
+  log?: (line: string) => void;
+}
+
+export interface DemoResult {
+  dir: string;
+  rows: SummaryRow[];
+  table: string;
+  seconds: number;
+  turnBudget: number;
+}
+
+const writeJsonl = (path: string, rows: readonly unknown[]) =>
+  writeFileSync(path, rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
+
+export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
+  const started = performance.now();
+  const seed = opts.seed ?? 1;
+  const cfg: DemoConfig = { ...(opts.quick ? QUICK_DEMO : FULL_DEMO), ...opts.config };
+  const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const { dir } = prepareRunDir({ out: opts.out, root: 'runs', prefix: 'demo', force: opts.force });
+  const quiet = opts.quiet;
+  const grader = createToyGrader();
+
+  // Data: splits, the teacher's SFT set (unfiltered, graded), the corpus, the tokenizer.
+  const splits = buildSplits({ seed, train: cfg.train, validation: cfg.validation, test: cfg.test });
+  const rows = buildSftSet(splits.train, { seed });
+  const validRows = buildSftSet(splits.validation, { seed, rates: NO_ERRORS });
+  const corpus = pretrainCorpus({
+    seed,
+    lines: cfg.corpusLines,
+    statements: splits.train.map((p) => p.statement),
+  });
+  mkdirSync(join(dir, 'data'), { recursive: true });
+  for (const [name, problems] of Object.entries(splits))
+    writeJsonl(join(dir, 'data', `${name}.jsonl`), problems);
+  writeJsonl(join(dir, 'data', 'sft.jsonl'), rows);
+  writeFileSync(join(dir, 'data', 'corpus.txt'), corpus);
+  const tokenizer = trainRecipeTokenizer(corpus, rows, cfg.vocab);
+  const count = (s: string) => tokenizer.encode(s, { allowSpecial: false }).length;
+  // The budget comes from training problems only; the test split is never looked at for tuning.
+  const budget = turnBudget(count, splits.train).tokens;
+  const longestPrompt = Math.max(
+    ...splits.train.map((p) => promptIds(tokenizer, rcPrompt(p, 'Known: step x gives 0.')).length),
+  );
+  if (longestPrompt + budget > cfg.model.ctx) {
+    throw new Error(
+      `context ${cfg.model.ctx} is too small for prompts of ${longestPrompt} + ${budget} tokens`,
+    );
+  }
+  log(`demo: ${dir}`);
+  log(
+    `data: ${splits.train.length} train / ${splits.validation.length} validation / ${splits.test.length} test problems, ${rows.length} SFT rows, turn budget ${budget} tokens`,
+  );
+  log(`summarizer: ${SUMMARIZER_NAME}`);
+
+  const model = createGPT({ vocab: tokenizer.vocabSize, ...cfg.model }, seed);
+  const meta = (stage: string) => ({ stage, seed, demo: opts.quick ? 'quick' : 'full' });
+  await trainLm({
+    dir: join(dir, 'base'),
+    model,
+    tokenizer,
+    train: pretrainExamples(tokenizer, corpus, cfg.model.ctx),
+    ...cfg.pretrain,
+    seed,
+    label: 'pretrain',
+    quiet,
+    meta: meta('base'),
+  });
+  await trainLm({
+    dir: join(dir, 'sft'),
+    model,
+    tokenizer,
+    train: sftExamples(tokenizer, rows, cfg.model.ctx),
+    eval: sftExamples(tokenizer, validRows, cfg.model.ctx),
+    evalEvery: 25,
+    ...cfg.sft,
+    seed,
+    label: 'sft',
+    quiet,
+    meta: meta('sft'),
+  });
+  const prompt = (p: Problem, summary: string | null) =>
+    summary === null ? solvePrompt(p) : rcPrompt(p, summary);
+  await trainGrpo({
+    dir: join(dir, 'rl'),
+    model,
+    tokenizer,
+    problems: splits.train,
+    grader,
+    prompt,
+    ...cfg.rl,
+    maxNewTokens: budget,
+    seed,
+    label: 'rl',
+    quiet,
+    meta: meta('rl'),
+  });
+  await trainGrpo({
+    dir: join(dir, 'rc-rl'),
+    model,
+    tokenizer,
+    problems: splits.train,
+    grader,
+    prompt: (p, summary) => rcPrompt(p, summary),
+    rc: { cycles: cfg.rc.cycles, statesPerTrajectory: cfg.rc.states, summarize: summarizeToy },
+    steps: cfg.rc.steps,
+    problemsPerStep: cfg.rc.problemsPerStep,
+    groupSize: cfg.rc.groupSize,
+    lr: cfg.rc.lr,
+    maxNewTokens: budget,
+    seed,
+    label: 'rc-rl',
+    quiet,
+    meta: meta('rc-rl'),
+  });
+
+  const evalDirs: string[] = [];
+  const scores: Array<{ stage: string; scaffold: string; scores: Map<string, number> }> = [];
+  for (const stage of STAGES) {
+    const provider = await createLocalProvider({
+      checkpoint: join(dir, stage, 'checkpoint'),
+      maxConcurrentBatch: 32,
+    });
+    try {
+      for (const scaffold of SCAFFOLDS) {
+        const out = join(dir, 'eval', `${stage}-${scaffold}`);
+        await runEval({
+          problems: splits.test,
+          provider,
+          grader,
+          scaffold,
+          scaffoldOptions:
+            scaffold === 'pure'
+              ? {}
+              : { iterations: cfg.eval.iterations, reasonTokens: budget, summarize: summarizeToy },
+          sampling: { maxTokens: budget, temperature: cfg.eval.temperature, topP: cfg.eval.topP },
+          samples: cfg.eval.samples,
+          concurrency: 32,
+          out,
+          seed,
+          progress: !quiet,
+          config: { demoStage: stage, summarizer: scaffold === 'pure' ? undefined : SUMMARIZER_NAME },
+        });
+        evalDirs.push(out);
+        scores.push({ stage, scaffold, scores: readScores(out) });
+      }
+    } finally {
+      await provider.close?.();
+    }
+  }
+  const summary = demoRows(scores, splits.test, seed);
+  writeFileSync(join(dir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  await writeDemoPlots({ dir, stages: STAGES, scores, problems: splits.test, evalDirs });
+  const seconds = (performance.now() - started) / 1000;
+  const table = formatTable(summary);
+  writeFileSync(
+    join(dir, 'summary.md'),
+    `# qed demo (seed ${seed}${opts.quick ? ', quick' : ''})\n\nMean score/7 as a fraction, 95% bootstrap CI over test problems. Summarizer: ${SUMMARIZER_NAME}. Wall time ${seconds.toFixed(0)} s.\n\n${table}\n`,
+  );
+  return { dir, rows: summary, table, seconds, turnBudget: budget };
+}
