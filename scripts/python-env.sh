@@ -10,7 +10,16 @@ venv="$root/.venv"
 export PIP_CACHE_DIR="${PIP_CACHE_DIR:-$HOME/.cache/pip}"
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
+# A venv made without --system-site-packages would hide Debian's torch: make it again.
+if [ -x "$venv/bin/python" ] && ! grep -q '^include-system-site-packages = true' "$venv/pyvenv.cfg" 2>/dev/null; then
+  echo "python-env: $venv does not see the system site-packages; recreating it" >&2
+  rm -rf "$venv"
+fi
 if [ ! -x "$venv/bin/python" ]; then
+  if ! /usr/bin/python3 -c 'import ensurepip, venv' 2>/dev/null; then
+    echo "python-env: /usr/bin/python3 cannot make venvs; run scripts/install-system-deps.sh (python3-venv)" >&2
+    exit 1
+  fi
   echo "python-env: creating $venv" >&2
   /usr/bin/python3 -m venv --system-site-packages "$venv"
 fi

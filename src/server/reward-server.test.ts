@@ -1,5 +1,6 @@
 // Reward server: toy grader end to end, batching order, failures as failures (or the caller's default),
 // timeouts, bearer token, health/metrics, and a seeded fuzz of malformed bodies that must all be 4xx.
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deriveSeed, Rng } from '../core/rng.ts';
 import type { Grade } from '../core/grade.ts';
@@ -178,6 +179,17 @@ describe('reward server', () => {
         expect(res.status, `${path} ${body}`).toBeLessThan(500);
         expect(typeof (res.body.error as { message?: unknown }).message).toBe('string');
       }
+    }
+    // A client that announces a body and hangs up halfway, and raw garbage instead of HTTP.
+    for (const raw of [
+      'POST /score HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"problem":',
+      'NOT HTTP AT ALL\r\n\r\n',
+    ]) {
+      const socket = connect(server.port, '127.0.0.1');
+      await new Promise<void>((resolve) => socket.on('connect', resolve));
+      socket.write(raw);
+      await new Promise((r) => setTimeout(r, 50));
+      socket.destroy();
     }
     expect((await fetch(`${server.url}/score`)).status).toBe(405);
     expect((await fetch(`${server.url}/nowhere`)).status).toBe(404);

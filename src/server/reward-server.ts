@@ -69,6 +69,10 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
+    // A client that hangs up mid-body never sends 'end': settle instead of waiting forever.
+    req.on('close', () => {
+      if (!req.complete) reject(new HttpError(400, 'request body cut short'));
+    });
   });
 }
 
