@@ -59,11 +59,13 @@ export async function createGrader(spec: GraderSpec): Promise<Grader> {
     throw new Error('--judge-model is required for LLM grading');
   const members: Grader[] = [];
   for (const model of models) {
-    const provider = spec.provider ?? (await judgeProvider(model, spec));
+    // the scripted judge wins even over a given provider (`mock` providers answer with proofs)
+    const scripted = MOCK_JUDGE.test(model);
+    const provider = scripted || !spec.provider ? await judgeProvider(model, spec) : spec.provider;
     const opts: LlmJudgeOptions = {
       scheme: spec.scheme,
       provider,
-      judgeModel: spec.provider ? model : undefined,
+      judgeModel: spec.provider && !scripted ? model : undefined,
       template: spec.template,
       retries: spec.retries,
       temperature: spec.temperature,
@@ -77,9 +79,11 @@ export async function createGrader(spec: GraderSpec): Promise<Grader> {
   return createEnsembleGrader({ members, samples, aggregate: spec.aggregate });
 }
 
+const MOCK_JUDGE = /^mock:judge(?::([0-9.]+))?$/;
+
 async function judgeProvider(model: string, spec: JudgeSpec): Promise<Provider> {
   // `mock:judge` / `mock:judge:0.3`: the in-process scripted judge (optionally with a garbage rate)
-  const mock = /^mock:judge(?::([0-9.]+))?$/.exec(model);
+  const mock = MOCK_JUDGE.exec(model);
   if (mock) {
     const garbageRate = mock[1] === undefined ? 0 : Number(mock[1]);
     if (!(garbageRate >= 0 && garbageRate <= 1)) throw new Error(`${model}: garbage rate must be in [0, 1]`);
