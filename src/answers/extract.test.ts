@@ -21,6 +21,9 @@ const cases: Array<[name: string, text: string, answer: string | null, method: s
   ['bold answer line', 'Work.\n**Answer:** 12.', '12', 'final-answer-line'],
   ['answer phrase', 'Therefore the answer is 2026.', '2026', 'answer-phrase'],
   ['unclosed think is empty', '<think>the answer is 5 but', null, 'none'],
+  ['concluding math', 'Work.\nTherefore $n = 5$.', 'n = 5', 'concluding-math'],
+  ['concluding math with \\( \\)', 'Hence \\(x^2\\) is the minimum.', 'x^2', 'concluding-math'],
+  ['math not in a conclusion', 'We set $n = 5$ and stop.', null, 'none'],
   ['nothing', 'I could not solve it.', null, 'none'],
   ['empty boxed ignored', '\\boxed{}', null, 'none'],
 ];

@@ -1,11 +1,12 @@
 // Final-answer extraction from a model's text, after dropping reasoning before the last </think>:
 // the last \boxed{…} (nested braces), else the last "final answer:" / "answer:" line, else the last
-// "the answer is …" phrase. Nothing found → null, which graders record as "no answer".
+// "the answer is …" phrase, else the last inline math of a "Therefore …" last line. Nothing found →
+// null, which graders record as "no answer".
 import { prepareProof, type MissingThinkPolicy } from '../grading/prepare-proof.ts';
 
 export interface ExtractedAnswer {
   answer: string | null;
-  method: 'boxed' | 'final-answer-line' | 'answer-phrase' | 'none';
+  method: 'boxed' | 'final-answer-line' | 'answer-phrase' | 'concluding-math' | 'none';
 }
 
 /** Contents of every `\boxed{…}` / `\fbox{…}`, braces balanced. */
@@ -40,6 +41,17 @@ export function extractAnswer(
   const phrases = [...body.matchAll(/\b(?:final\s+)?answer\s+is\s*[:：]?\s*([^\n]+?)(?:\.\s|\.?$|\n)/gim)];
   const last = phrases.at(-1);
   if (last && cleanTail(last[1])) return { answer: cleanTail(last[1]), method: 'answer-phrase' };
+  // last resort: the last inline math of a concluding last line ("Therefore $n = 5$.")
+  const lastLine =
+    lines
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .at(-1) ?? '';
+  if (/^\W*(?:therefore|thus|hence|so|consequently)\b/i.test(lastLine)) {
+    const math = [...lastLine.matchAll(/\$([^$]+)\$|\\\(([\s\S]+?)\\\)/g)].at(-1);
+    const found = math ? (math[1] ?? math[2]).trim() : '';
+    if (found) return { answer: found, method: 'concluding-math' };
+  }
   return { answer: null, method: 'none' };
 }
 
