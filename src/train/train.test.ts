@@ -1,0 +1,143 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Grader } from '../grading/types.ts';
+import { loadCheckpoint } from '../tiny/checkpoint.ts';
+import { createGPT } from '../tiny/gpt.ts';
+import { trainBpe } from '../tiny/tokenizer-train.ts';
+import { buildSplits, solvePrompt } from '../toy/index.ts';
+import { runDemo } from './demo.ts';
+import { trainGrpo } from './grpo.ts';
+import { TrainingDiverged, trainLm } from './lm-trainer.ts';
+import { MetricsLog } from './metrics-log.ts';
+import { encodeExample, packExamples } from './sequences.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'qed-train-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const pairs = Array.from({ length: 24 }, (_, i) => ({
+  prompt: `add ${i % 5} and 1`,
+  proof: `${i % 5}+1 = ${(i % 5) + 1}.`,
+}));
+const tokenizer = trainBpe(
+  pairs.map((p) => `${p.prompt}\n${p.proof}`),
+  { vocabSize: 300 },
+);
+const ctx = 64;
+const examples = pairs.map((p) => encodeExample(tokenizer, p.prompt, p.proof, ctx)!);
+const tiny = () => createGPT({ vocab: tokenizer.vocabSize, ctx, layers: 1, dModel: 16, heads: 2 }, 3);
+const base = {
+  tokenizer,
+  train: examples,
+  epochs: 3,
+  batchSize: 4,
+  lr: 1e-2,
+  seed: 5,
+  quiet: true,
+  saveEvery: 2,
+};
+
+describe('masked LM trainer', () => {
+  it('masks the prompt and packs whole examples', () => {
+    const e = examples[0];
+    const [row] = packExamples([e], ctx);
+    const trained = row.targets.filter((t) => t !== -100).length;
+    expect(trained).toBe(e.ids.length - e.promptLen);
+    const packed = packExamples(examples, ctx);
+    expect(packed.length).toBeLessThan(examples.length);
+    expect(packed.every((r) => r.ids.length <= ctx)).toBe(true);
+  });
+
+  it('lowers the loss, and a killed run resumes to the same curve', async () => {
+    const straight = await trainLm({ ...base, dir: join(root, 'a'), model: tiny() });
+    const curveA = new MetricsLog(straight.metrics).read().map((r) => r.loss);
+    expect(curveA[curveA.length - 1] as number).toBeLessThan(curveA[0] as number);
+    // First run stops after 3 steps (the last checkpoint is at step 2), the second resumes from it.
+    await trainLm({ ...base, dir: join(root, 'b'), model: tiny(), maxStepsThisRun: 3 });
+    const resumed = await trainLm({ ...base, dir: join(root, 'b'), model: tiny(), resume: true });
+    const curveB = new MetricsLog(resumed.metrics).read();
+    expect(curveB.map((r) => r.step)).toEqual(curveA.map((_, i) => i + 1));
+    curveB.forEach((r, i) => expect(r.loss as number).toBeCloseTo(curveA[i] as number, 5));
+  });
+
+  it('stops on a NaN loss and keeps the last good checkpoint', async () => {
+    const dir = join(root, 'nan');
+    const run = trainLm({ ...base, dir, model: tiny(), onLoss: (step, loss) => (step === 3 ? NaN : loss) });
+    await expect(run).rejects.toThrow(TrainingDiverged);
+    await expect(run).rejects.toThrow(
+      /step 3: loss is NaN; step not taken, last good checkpoint: .* \(step 2\)/,
+    );
+    const ck = await loadCheckpoint(join(dir, 'checkpoint'));
+    expect((ck.trainerState as { step: number }).step).toBe(2);
+  });
+});
+
+describe('GRPO trainer', () => {
+  it('leaves grader failures out of the groups and logs them', async () => {
+    const problems = buildSplits({ seed: 1, train: 4, validation: 1, test: 1 }).train;
+    const failing: Grader = {
+      info: { kind: 'programmatic' },
+      grade: async ({ problem, attempt }) => ({
+        attemptId: 'x',
+        problemId: problem.id,
+        sampleIndex: attempt.sampleIndex,
+        score: attempt.sampleIndex % 2 ? null : attempt.sampleIndex % 4 === 0 ? 7 : 0,
+        ...(attempt.sampleIndex % 2 ? { graderError: 'judge timed out' } : {}),
+        assessment: '',
+        errors: [],
+        grader: { kind: 'programmatic' },
+        usage: { promptTokens: 0, completionTokens: 0, reasoningTokens: 0, cost: 0, latencyMs: 0, calls: 0 },
+      }),
+    };
+    const tok = trainBpe(
+      problems.map((p) => solvePrompt(p)),
+      { vocabSize: 400 },
+    );
+    const model = createGPT({ vocab: tok.vocabSize, ctx: 320, layers: 1, dModel: 16, heads: 2 }, 1);
+    const r = await trainGrpo({
+      dir: join(root, 'rl'),
+      model,
+      tokenizer: tok,
+      problems,
+      grader: failing,
+      prompt: (p) => solvePrompt(p),
+      steps: 1,
+      problemsPerStep: 2,
+      groupSize: 4,
+      maxNewTokens: 8,
+      lr: 1e-3,
+      seed: 1,
+      quiet: true,
+    });
+    const [rec] = new MetricsLog(r.metrics).read();
+    expect(rec.samples).toBe(8);
+    expect(rec.graderFailures).toBe(4);
+    expect(rec.trained).toBeGreaterThan(0);
+    expect(rec.trained).toBeLessThanOrEqual(4);
+  });
+});
+
+describe('qed demo --quick', () => {
+  it('runs every stage and writes summary.json, plots and the report', async () => {
+    const out = join(root, 'demo');
+    const r = await runDemo({ out, quick: true, seed: 2, quiet: true, log: () => {} });
+    const rows = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Array<{
+      stage: string;
+      scaffold: string;
+      split: string;
+      mean: number;
+      ci: [number, number];
+    }>;
+    expect(rows).toHaveLength(4 * 2 * 3);
+    expect(new Set(rows.map((x) => x.stage))).toEqual(new Set(['base', 'sft', 'rl', 'rc-rl']));
+    for (const row of rows) {
+      expect(row.mean).toBeGreaterThanOrEqual(0);
+      expect(row.mean).toBeLessThanOrEqual(1);
+      expect(row.ci[0]).toBeLessThanOrEqual(row.mean + 1e-9);
+    }
+    expect(r.table).toMatch(/\| rc-rl \| reasoning-cache \|/);
+    expect(readFileSync(join(out, 'training-curves.svg'), 'utf8')).toMatch(/^<svg/);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/score-by-difficulty|<svg/);
+  }, 110_000);
+});
