@@ -91,6 +91,22 @@ describe('runGenerate', () => {
     expect(readRecords<Attempt>(join(out, 'failed-attempts.jsonl'))).toHaveLength(2);
   });
 
+  it('records a provider that throws as a failure and goes on', async () => {
+    const out = join(tmp(), 'run');
+    const provider = createMockProvider({
+      respond: (c) => {
+        if (c.prompt.includes('2 + 0')) throw new Error('engine crashed');
+        return 'fine QED';
+      },
+    });
+    const s = await runGenerate({ problems: problems(4), provider, samples: 1, out, quiet: true });
+    expect(s).toMatchObject({ recorded: 4, ok: 3, failed: 1 });
+    expect(attempts(out).find((a) => a.problemId === 'p2')).toMatchObject({
+      finalProof: '',
+      error: 'exception: provider threw: engine crashed',
+    });
+  });
+
   it('never overwrites a run, and refuses to resume with different settings', async () => {
     const out = join(tmp(), 'run');
     const provider = createMockProvider();

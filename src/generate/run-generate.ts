@@ -2,26 +2,30 @@
 // directory. Each finished (problem, sample) is appended to attempts.jsonl the moment it exists, so a
 // killed run loses only in-flight calls and `resume` redoes exactly those. Failures are recorded with
 // their reason and an empty finalProof; run.json holds the config (never a key) and the final summary.
-import { renameSync, writeFileSync, existsSync, readFileSync, appendFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Attempt } from '../core/attempt.ts';
 import { attemptId } from '../core/attempt.ts';
 import { environmentInfo } from '../core/environment.ts';
 import type { Problem } from '../core/problem.ts';
 import { Progress } from '../core/progress.ts';
-import { readRecords, RecordLog } from '../core/record-log.ts';
+import { RecordLog } from '../core/record-log.ts';
 import { deriveSeed } from '../core/rng.ts';
 import { prepareRunDir } from '../core/run-dir.ts';
 import { RUN_LOG_SCHEMA_VERSION } from '../core/run-log.ts';
 import type { RunLog } from '../core/run-log.ts';
 import { addUsage, emptyUsage } from '../core/usage.ts';
 import type { Usage } from '../core/usage.ts';
-import type { GenerateFailure, Provider } from '../providers/types.ts';
+import { redact } from '../providers/redact.ts';
+import type { GenerateFailure, GenerateRequest, GenerateResult, Provider } from '../providers/types.ts';
+import { countAttempts, moveFailedAttempts } from './attempts-file.ts';
 import { loadPromptTemplate, renderPrompt } from './prompt.ts';
 import type { PromptTemplate } from './prompt.ts';
 
 export const ATTEMPTS_FILE = 'attempts.jsonl';
 export const RUN_FILE = 'run.json';
+/** Where --retry-failed moves the failures it regenerates. */
+export const FAILED_FILE = 'failed-attempts.jsonl';
 
 export interface GenerateRunOptions {
   problems: Problem[];
@@ -83,16 +87,24 @@ function writeJsonAtomic(path: string, value: unknown): void {
   renameSync(`${path}.tmp`, path);
 }
 
-/** Moves failed records out of attempts.jsonl (into failed-attempts.jsonl) so they are generated again. */
-function dropFailures(file: string, dir: string): number {
-  const records = readRecords<Attempt>(file);
-  const failed = records.filter((r) => r.error !== undefined);
-  if (failed.length === 0) return 0;
-  appendFileSync(join(dir, 'failed-attempts.jsonl'), failed.map((r) => `${JSON.stringify(r)}\n`).join(''));
-  const kept = records.filter((r) => r.error === undefined);
-  writeFileSync(`${file}.tmp`, kept.map((r) => `${JSON.stringify(r)}\n`).join(''));
-  renameSync(`${file}.tmp`, file);
-  return failed.length;
+/** A provider that throws (a bug, or a backend crash) costs one recorded failure, not the whole run. */
+async function safeGenerate(
+  provider: Provider,
+  request: GenerateRequest,
+  signal: AbortSignal | undefined,
+): Promise<GenerateResult> {
+  try {
+    return await provider.generate(request, { signal });
+  } catch (e) {
+    const usage = { ...emptyUsage(), calls: 1 };
+    return {
+      ok: false,
+      error: redact(`provider threw: ${(e as Error).message}`),
+      code: 'exception',
+      model: provider.name,
+      usage,
+    };
+  }
 }
 
 /** The recorded reason always names the failure code, whatever the provider put in its message. */
@@ -154,7 +166,7 @@ export async function runGenerate(opts: GenerateRunOptions): Promise<GenerateSum
     metrics,
   });
   writeJsonAtomic(runPath, runLog({}));
-  if (resumed && opts.retryFailed) dropFailures(attemptsPath, dir);
+  if (resumed && opts.retryFailed) await moveFailedAttempts(attemptsPath, join(dir, FAILED_FILE));
 
   const log = new RecordLog<Attempt>({ path: attemptsPath, key: attemptId });
   const expected = opts.problems.length * opts.samples;
@@ -190,7 +202,8 @@ export async function runGenerate(opts: GenerateRunOptions): Promise<GenerateSum
 
   async function one(problem: Problem, sampleIndex: number): Promise<void> {
     const prompt = renderPrompt(template, problem.statement);
-    const result = await opts.provider.generate(
+    const result = await safeGenerate(
+      opts.provider,
       {
         messages: [{ role: 'user', content: prompt }],
         seed: deriveSeed(seed, problem.id, sampleIndex),
@@ -198,7 +211,7 @@ export async function runGenerate(opts: GenerateRunOptions): Promise<GenerateSum
         ...(opts.temperature !== undefined ? { temperature: opts.temperature } : {}),
         ...(opts.topP !== undefined ? { topP: opts.topP } : {}),
       },
-      { signal: opts.signal },
+      opts.signal,
     );
     // An interrupted call is not a result: leave the pair for --resume instead of recording a failure.
     if (opts.signal?.aborted) return;
@@ -267,9 +280,9 @@ export async function runGenerate(opts: GenerateRunOptions): Promise<GenerateSum
   }
   progress.finish();
   summary.interrupted = Boolean(opts.signal?.aborted);
-  const all = readRecords<Attempt>(attemptsPath);
-  summary.recorded = all.length;
-  summary.totalFailed = all.filter((a) => a.error !== undefined).length;
+  const counts = await countAttempts(attemptsPath);
+  summary.recorded = counts.records;
+  summary.totalFailed = counts.failed;
   summary.cost = summary.usage.cost;
   summary.wallS = (Date.now() - started) / 1000;
   const metrics: Record<string, unknown> = { ...summary, attemptsFile: ATTEMPTS_FILE };
