@@ -101,3 +101,31 @@ static napi_value k_adamw(napi_env env, napi_callback_info info) {
   if (!a.bad) parallel_for(adamw_range, &c, (long)n, 65536);
   return done(&a);
 }
+
+/* ---------- elementwise add / accumulate (memory bound: one thread, vectorised) ---------- */
+
+static napi_value k_add(napi_env env, napi_callback_info info) {
+  Args a;
+  get_args(env, info, &a);
+  const float *x = arr(&a, 0), *y = arr(&a, 1);
+  float *out = arr(&a, 2);
+  size_t n = 0;
+  napi_typedarray_type t;
+  if (!a.bad) napi_get_typedarray_info(env, a.argv[2], &t, &n, NULL, NULL, NULL);
+  if (!a.bad)
+    for (size_t i = 0; i < n; i++) out[i] = x[i] + y[i];
+  return done(&a);
+}
+
+static napi_value k_accumulate(napi_env env, napi_callback_info info) {
+  Args a;
+  get_args(env, info, &a);
+  float *dst = arr(&a, 0);
+  const float *src = arr(&a, 1);
+  size_t n = 0;
+  napi_typedarray_type t;
+  if (!a.bad) napi_get_typedarray_info(env, a.argv[0], &t, &n, NULL, NULL, NULL);
+  if (!a.bad)
+    for (size_t i = 0; i < n; i++) dst[i] += src[i];
+  return done(&a);
+}

@@ -43,6 +43,14 @@ export const jsKernels: Kernels = {
   name: 'js',
   gemm,
 
+  add(a, b, out) {
+    for (let i = 0; i < out.length; i++) out[i] = a[i] + b[i];
+  },
+
+  accumulate(dst, src) {
+    for (let i = 0; i < dst.length; i++) dst[i] += src[i];
+  },
+
   layerNormFwd(x, g, b, out, mean, rstd, rows, C, eps) {
     for (let r = 0; r < rows; r++) {
       const o = r * C;

@@ -21,6 +21,10 @@ export interface Kernels {
     C: Float32Array,
     ldc: number,
   ): void;
+  /** out = a + b (same length). */
+  add(a: Float32Array, b: Float32Array, out: Float32Array): void;
+  /** dst += src (same length). */
+  accumulate(dst: Float32Array, src: Float32Array): void;
   /** out = (x-mean)/sqrt(var+eps)·g + b per row of C; saves mean and rstd per row. */
   layerNormFwd(
     x: Float32Array,

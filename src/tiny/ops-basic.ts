@@ -1,6 +1,7 @@
 // Differentiable elementwise, reduction and shape ops (numpy-style broadcasting for binary ops).
 // Each op checks shapes, computes its result, and records how to add its gradient into its inputs.
 // These are the small ops GRPO-style losses are built from; the GPT's heavy ops live in ops-nn.ts.
+import { kernels } from './backend.ts';
 import { Tensor, result, shapeError, sizeOf, type Shape } from './tensor.ts';
 
 type Operand = Tensor | number;
@@ -139,19 +140,15 @@ function sameShape(a: Operand, b: Operand): boolean {
 
 /** Fast path for the residual stream: same-shape add, gradient handed to the first input without a copy. */
 function addSame(a: Tensor, b: Tensor): Tensor {
-  const n = a.size;
-  const data = new Float32Array(n);
-  for (let i = 0; i < n; i++) data[i] = a.data[i] + b.data[i];
+  const k = kernels();
+  const data = new Float32Array(a.size);
+  k.add(a.data, b.data, data);
   const out = result(data, a.shape, [a, b], () => {
     const g = out.grad!;
-    if (b.requiresGrad) {
-      const gb = b.gradBuf();
-      for (let i = 0; i < n; i++) gb[i] += g[i];
-    }
+    if (b.requiresGrad) k.accumulate(b.gradBuf(), g);
     if (a.requiresGrad) {
       if (a.grad) {
-        const ga = a.grad;
-        for (let i = 0; i < n; i++) ga[i] += g[i];
+        k.accumulate(a.grad, g);
       } else if (a.backwardFn) {
         a.grad = g; // out's gradient is released right after this closure, so a may own the buffer
       } else {
