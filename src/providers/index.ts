@@ -29,7 +29,7 @@ export type { EndpointConfig, ProviderConfig } from './endpoints.ts';
 export { DEFAULT_PRICES, costOf, priceOf } from './prices.ts';
 export type { Price, PriceTable } from './prices.ts';
 export { ResponseCache, defaultCachePath, requestKey, isCacheable } from './response-cache.ts';
-export { redact } from './redact.ts';
+export { redact, registerSecret } from './redact.ts';
 export { Router } from './router.ts';
 
 export interface CreateProviderOptions {
