@@ -58,6 +58,7 @@ describe('ensembles', () => {
     );
     expect(g.usage.calls).toBe(4);
     expect(g.graderError).toBeUndefined();
+    expect(g.assessment).toContain('[member 2: failed] j failed');
   });
   it('several judge models with median', async () => {
     const grader = createEnsembleGrader({

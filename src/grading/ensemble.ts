@@ -55,7 +55,14 @@ export function createEnsembleGrader(opts: EnsembleOptions): Grader {
       score: aggregate === 'median' ? median(values) : mean(values),
       graderError: undefined,
       spread: std(values),
-      assessment: ok.map((g, i) => `[member ${i + 1}: ${g.score}] ${g.assessment}`).join('\n\n'),
+      // every member, failed ones with their reason, in call order
+      assessment: grades
+        .map((g, i) =>
+          g.score === null
+            ? `[member ${i + 1}: failed] ${g.graderError ?? ''}`
+            : `[member ${i + 1}: ${g.score}] ${g.assessment}`,
+        )
+        .join('\n\n'),
       errors: best.errors,
     };
   }
