@@ -129,7 +129,7 @@ describe('qed generate (child process)', () => {
     }
   }, 45_000);
 
-  it('keeps a rejected key out of error messages and records the failures', async () => {
+  it('keeps a rejected key out of error messages and debug logs, and records the failure', async () => {
     const server = await startMockServer({ apiKey: 'the-real-key-000' });
     const dir = mkdtempSync(join(tmpdir(), 'qed-gen-cli-'));
     const dataset = join(dir, 'p.jsonl');
@@ -141,6 +141,8 @@ describe('qed generate (child process)', () => {
         {
           OPENAI_BASE_URL: server.url,
           OPENAI_API_KEY: KEY,
+          // Even the official client's debug log (request headers included) must not show it.
+          OPENAI_LOG: 'debug',
         },
       );
       expect(await run.done).toBe(0);
