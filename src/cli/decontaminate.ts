@@ -21,7 +21,7 @@ export function registerDecontaminate(program: Command): void {
     .command('decontaminate')
     .description('remove training records that overlap benchmark sets (word n-grams) and report every hit')
     .argument('<in>', 'training dataset (.jsonl, .json, .csv, .parquet)')
-    .requiredOption('--against <files...>', 'benchmark files (repeatable)')
+    .requiredOption('--against <files...>', 'benchmark files or directories of them (repeatable)')
     .requiredOption('--out <file>', 'kept records (.jsonl, .json or .parquet)')
     .option(
       '--n <words>',

@@ -1,8 +1,9 @@
 // `qed decontaminate` as a library call: index the n-grams of benchmark files (problem statements,
 // and reference solutions with `benchmarkFields`), check one or more fields of every training record,
 // drop the records that hit, and write the kept records plus a JSON report of every hit.
+import { readdirSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { buildContaminationIndex, contaminationOf } from './decontaminate.ts';
 import type { BenchmarkText, ContaminationHit } from './decontaminate.ts';
 import { fieldText, readRecordsOf, textsOf, writeRecords } from './dedup-records.ts';
@@ -48,14 +49,30 @@ async function benchmarkTexts(file: string, fields: string[]): Promise<Benchmark
   return out;
 }
 
+const DATASET_EXT = /\.(csv|jsonl|ndjson|json|parquet)$/i;
+
+/** Benchmark paths with directories expanded to the dataset files directly inside them (sorted). */
+export function expandAgainst(paths: string[]): string[] {
+  return paths.flatMap((p) =>
+    statSync(p).isDirectory()
+      ? readdirSync(p)
+          .filter((f) => DATASET_EXT.test(f))
+          .sort()
+          .map((f) => join(p, f))
+      : [p],
+  );
+}
+
 export async function decontaminateFile(opts: DecontaminateFileOptions): Promise<DecontaminateReport> {
-  if (opts.against.length === 0) throw new Error('decontaminate needs at least one --against FILE');
+  const againstFiles = expandAgainst(opts.against);
+  if (againstFiles.length === 0)
+    throw new Error('decontaminate needs at least one --against FILE or directory of datasets');
   const n = opts.n ?? 13;
   const fields = opts.fields ?? ['statement'];
   const benchFields = opts.benchmarkFields ?? ['statement'];
   const against: DecontaminateReport['against'] = [];
   const bench: BenchmarkText[] = [];
-  for (const file of opts.against) {
+  for (const file of againstFiles) {
     const items = await benchmarkTexts(file, benchFields);
     against.push({ file, items: items.length });
     bench.push(...items);

@@ -2,7 +2,7 @@
 // kept, results are seeded and deterministic, and the file-level commands keep every column.
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../core/rng.ts';
 import { decontaminateFile } from './decontaminate-file.ts';
@@ -149,8 +149,13 @@ describe('decontaminate', () => {
         .map((r) => JSON.stringify(r))
         .join('\n'),
     );
-    const report = await decontaminateFile({ input, against: [PB], out: join(dir, 'clean.jsonl') });
-    expect(report).toMatchObject({ records: 2, kept: 1, removedCount: 1, against: [{ items: 60 }] });
+    const report = await decontaminateFile({ input, against: [dirname(PB)], out: join(dir, 'clean.jsonl') });
+    expect(report).toMatchObject({
+      records: 2,
+      kept: 1,
+      removedCount: 1,
+      against: [{ items: 400 }, { items: 60 }],
+    });
     expect(report.hits[0]).toMatchObject({
       id: 't1',
       source: 'proofbench_v2.csv',

@@ -9,6 +9,7 @@ export const DistillRecordSchema = z.object({
   id: z.string().min(1),
   problemId: z.string().min(1),
   sampleIndex: z.number().int().nonnegative(),
+  statement: z.string().describe('the problem statement, so records dedup/decontaminate on their own'),
   messages: z.array(z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string() })),
   proof: z.string(),
   reasoning: z.string().optional(),

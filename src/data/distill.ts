@@ -163,6 +163,7 @@ async function distillOne(
     id: distillKey({ problemId: problem.id, sampleIndex }),
     problemId: problem.id,
     sampleIndex,
+    statement: problem.statement,
     messages: [
       { role: 'user' as const, content: prompt },
       { role: 'assistant' as const, content: assistant },
