@@ -12,6 +12,7 @@ import os
 import socket
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Union
 
 Problem = Union[str, Mapping[str, Any]]
@@ -95,13 +96,21 @@ class RewardClient:
         items: Iterable[Mapping[str, Any]],
         default_reward: Optional[float] = None,
         batch_size: int = 256,
+        parallel: int = 4,
     ) -> List[Dict[str, Any]]:
-        """Scores ``{"problem", "proof"}`` items in request order, ``batch_size`` per HTTP request."""
+        """Scores ``{"problem", "proof"}`` items, ``batch_size`` per HTTP request and up to ``parallel``
+        requests at once; results come back in item order."""
         items = list(items)
-        results: List[Dict[str, Any]] = []
-        for start in range(0, len(items), max(1, batch_size)):
-            body: Dict[str, Any] = {"items": [dict(i) for i in items[start : start + batch_size]]}
+        size = max(1, batch_size)
+        bodies = []
+        for start in range(0, len(items), size):
+            body: Dict[str, Any] = {"items": [dict(i) for i in items[start : start + size]]}
             if default_reward is not None:
                 body["default_reward"] = default_reward
-            results.extend(self._post("/score/batch", body)["results"])
-        return results
+            bodies.append(body)
+        if len(bodies) <= 1 or parallel <= 1:
+            answers = [self._post("/score/batch", b) for b in bodies]
+        else:
+            with ThreadPoolExecutor(max_workers=min(parallel, len(bodies))) as pool:
+                answers = list(pool.map(lambda b: self._post("/score/batch", b), bodies))
+        return [r for answer in answers for r in answer["results"]]

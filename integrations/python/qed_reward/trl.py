@@ -34,6 +34,7 @@ def make_reward_func(
     timeout: float = 300.0,
     on_failure: OnFailure = "raise",
     batch_size: int = 256,
+    parallel: int = 4,
     client: Optional[RewardClient] = None,
 ) -> Callable[..., List[Optional[float]]]:
     """Returns ``qed_reward(completions, prompts=None, problem_id=None, problem_json=None, **kwargs)``."""
@@ -55,7 +56,7 @@ def make_reward_func(
         for i, completion in enumerate(completions):
             problem: Any = json.loads(problem_json[i]) if problem_json is not None else problem_id[i]
             items.append({"problem": problem, "proof": completion_text(completion)})
-        results = rc.score_batch(items, default_reward=default, batch_size=batch_size)
+        results = rc.score_batch(items, default_reward=default, batch_size=batch_size, parallel=parallel)
         return rewards_of(results, on_failure)
 
     qed_reward.__name__ = "qed_reward"

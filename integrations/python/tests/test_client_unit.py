@@ -47,8 +47,8 @@ class Stub(BaseHTTPRequestHandler):
         body = json.loads(self.rfile.read(int(self.headers["content-length"])))
         Stub.seen.append(body)
         time.sleep(Stub.delay)
-        n = len(body.get("items", [body]))
-        out = {"results": [{"reward": 0.25, "score": 1.75, "graderError": None}] * n}
+        items = body.get("items", [body])
+        out = {"results": [{"problemId": i["problem"], "reward": 0.25, "score": 1.75, "graderError": None} for i in items]}
         data = json.dumps(out if "items" in body else out["results"][0]).encode()
         self.send_response(200)
         self.send_header("content-length", str(len(data)))
@@ -74,7 +74,16 @@ def test_batches_split_by_batch_size(stub):
     reward = make_reward_func(stub, batch_size=3)
     out = reward(completions=["a"] * 7, problem_id=["p"] * 7)
     assert out == [0.25] * 7
-    assert [len(b["items"]) for b in Stub.seen] == [3, 3, 1]
+    assert sorted(len(b["items"]) for b in Stub.seen) == [1, 3, 3]
+
+
+def test_parallel_batches_keep_item_order(stub):
+    Stub.delay = 0.2
+    items = [{"problem": f"p{i}", "proof": "x"} for i in range(8)]
+    start = time.monotonic()
+    results = RewardClient(stub).score_batch(items, batch_size=2, parallel=4)
+    assert len(results) == 8 and time.monotonic() - start < 0.7  # 4 requests of 0.2 s overlapped
+    assert [r["problemId"] for r in results] == [f"p{i}" for i in range(8)]
 
 
 def test_client_timeout_is_an_error(stub):
