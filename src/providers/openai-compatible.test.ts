@@ -206,6 +206,17 @@ describe('openai-compatible provider', () => {
     expect(good.stats.requests).toBe(1);
   });
 
+  it('stops sending traffic to a dead endpoint', async () => {
+    const dead = await startMockServer();
+    await dead.close(); // its port now refuses connections
+    const good = await server();
+    const p = provider([endpoint(dead), endpoint(good)], { concurrency: 4 });
+    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => p.generate(req(`p${i}`))));
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(good.stats.requests).toBe(40);
+    expect(p.stats.errors.network ?? 0).toBeLessThanOrEqual(4);
+  });
+
   it('fails clearly when no endpoint serves the model', async () => {
     const s = await server();
     const p = provider([endpoint(s, { models: ['other'] })]);

@@ -183,6 +183,7 @@ export function createOpenAICompatibleProvider(opts: OpenAICompatibleOptions): O
           const reply = opts.stream
             ? await callStreaming(client, body, ctrl.signal)
             : await callOnce(client, body, ctrl.signal);
+          router.markSuccess(lease.endpoint.name);
           reply.model ||= model;
           if (cacheKey) opts.cache?.put(cacheKey, reply);
           const { text, reasoning, finishReason } = reply;
@@ -200,6 +201,7 @@ export function createOpenAICompatibleProvider(opts: OpenAICompatibleOptions): O
           if (signal?.aborted && !timedOut)
             last = { code: 'aborted', retryable: false, message: 'aborted by caller' };
           stats.errors[last.code] = (stats.errors[last.code] ?? 0) + 1;
+          if (endpointFault(last.code)) router.markFailure(lease.endpoint.name);
         } finally {
           clearTimeout(timer);
           signal?.removeEventListener('abort', onAbort);
@@ -242,6 +244,11 @@ export function createOpenAICompatibleProvider(opts: OpenAICompatibleOptions): O
       await agent.close();
     },
   };
+}
+
+/** Failures that say something about the endpoint rather than the request. */
+function endpointFault(code: string): boolean {
+  return code === 'network' || code === 'timeout' || /^http_5\d\d$/.test(code);
 }
 
 /** Newer OpenAI reasoning models reject `max_tokens`; servers such as vLLM accept either name. */

@@ -63,6 +63,24 @@ describe('Router', () => {
     expect((await single.acquire('m', 'a')).endpoint.name).toBe('a');
   });
 
+  it('skips an endpoint cooling down after failures while another can serve', async () => {
+    const r = new Router([ep('a'), ep('b')], Infinity, 50);
+    r.markFailure('a');
+    expect(r.cooling('a')).toBe(true);
+    const leases = [await r.acquire('m'), await r.acquire('m'), await r.acquire('m')];
+    expect(leases.map((l) => l.endpoint.name)).toEqual(['b', 'b', 'b']);
+    r.markSuccess('a');
+    expect((await r.acquire('m')).endpoint.name).toBe('a');
+    // Consecutive failures lengthen the cooldown; a lone cooling endpoint still serves.
+    r.markFailure('b', 0);
+    r.markFailure('b', 0);
+    expect(r.cooling('b', 90)).toBe(true);
+    expect(r.cooling('b', 110)).toBe(false);
+    const lone = new Router([ep('a')], Infinity, 1_000);
+    lone.markFailure('a');
+    expect((await lone.acquire('m')).endpoint.name).toBe('a');
+  });
+
   it('lets a waiting caller abort', async () => {
     const r = new Router([ep('a', { maxConcurrency: 1 })]);
     await r.acquire('m');
