@@ -14,6 +14,7 @@ export class Progress {
   private readonly start = Date.now();
   private lastDraw = 0;
   private extra = '';
+  private lastState = '';
   private readonly stream: NodeJS.WriteStream;
   private readonly interval: number;
 
@@ -52,6 +53,9 @@ export class Progress {
     const text = `${label} ${this.done}/${total} ${(frac * 100).toFixed(0)}% ${elapsed.toFixed(0)}s${
       eta ? ` eta ${eta.toFixed(0)}s` : ''
     }${this.extra ? ` ${this.extra}` : ''}`;
+    const state = `${this.done}|${this.extra}`;
+    if (!this.stream.isTTY && state === this.lastState) return; // finish() right after the last tick
+    this.lastState = state;
     if (this.stream.isTTY) {
       const width = 24;
       const filled = Math.round(frac * width);
