@@ -3,7 +3,6 @@
 // with per-try timeouts, our retries with backoff and Retry-After, usage and reasoning capture, cost
 // from a price table and an optional SQLite response cache. Failures come back as data, keys redacted.
 import OpenAI from 'openai';
-import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { Rng } from '../core/rng.ts';
 import type { Usage } from '../core/usage.ts';
@@ -14,17 +13,12 @@ import type { PriceTable } from './prices.ts';
 import { redact, registerSecret } from './redact.ts';
 import { isCacheable, requestKey } from './response-cache.ts';
 import type { ResponseCache } from './response-cache.ts';
-import {
-  backoffMs,
-  classifyError,
-  DEFAULT_RETRY,
-  ResponseShapeError,
-  shrinkMaxTokens,
-  sleep,
-} from './retry.ts';
+import { backoffMs, classifyError, DEFAULT_RETRY, shrinkMaxTokens, sleep } from './retry.ts';
 import type { ClassifiedError, RetryPolicy } from './retry.ts';
+import { callOnce, callStreaming, requestBody } from './openai-call.ts';
+import type { ChatClient, Reply } from './openai-call.ts';
 import { Router } from './router.ts';
-import type { FinishReason, GenerateFailure, GenerateRequest, GenerateResult, Provider } from './types.ts';
+import type { GenerateFailure, GenerateRequest, GenerateResult, Provider } from './types.ts';
 
 export interface OpenAICompatibleOptions {
   /** Default model; a request's `model` overrides it. */
@@ -64,18 +58,6 @@ export interface OpenAICompatibleProvider extends Provider {
   /** Models seen that have no price entry (their cost is counted as 0). */
   readonly unpricedModels: Set<string>;
 }
-
-interface Reply {
-  text: string;
-  reasoning?: string;
-  finishReason: FinishReason;
-  model: string;
-  promptTokens: number;
-  completionTokens: number;
-  reasoningTokens: number;
-}
-
-type ChatClient = Pick<OpenAI, 'chat'>;
 
 export function createOpenAICompatibleProvider(opts: OpenAICompatibleOptions): OpenAICompatibleProvider {
   const env = opts.env ?? process.env;
@@ -119,6 +101,18 @@ export function createOpenAICompatibleProvider(opts: OpenAICompatibleOptions): O
       latencyMs,
       calls: 1,
     };
+  }
+
+  let cacheWarned = false;
+  /** A cache that cannot be written (disk full, read-only) must not fail or retry a good answer. */
+  function cachePut(key: string, reply: Reply): void {
+    try {
+      opts.cache?.put(key, reply);
+    } catch (e) {
+      if (!cacheWarned)
+        process.stderr.write(`warning: response cache not written: ${(e as Error).message}\n`);
+      cacheWarned = true;
+    }
   }
 
   return {
@@ -185,7 +179,7 @@ export function createOpenAICompatibleProvider(opts: OpenAICompatibleOptions): O
             : await callOnce(client, body, ctrl.signal);
           router.markSuccess(lease.endpoint.name);
           reply.model ||= model;
-          if (cacheKey) opts.cache?.put(cacheKey, reply);
+          if (cacheKey) cachePut(cacheKey, reply);
           const { text, reasoning, finishReason } = reply;
           const usage = usageOf(reply, model, performance.now() - started, false);
           return {
@@ -249,100 +243,4 @@ export function createOpenAICompatibleProvider(opts: OpenAICompatibleOptions): O
 /** Failures that say something about the endpoint rather than the request. */
 function endpointFault(code: string): boolean {
   return code === 'network' || code === 'timeout' || /^http_5\d\d$/.test(code);
-}
-
-/** Newer OpenAI reasoning models reject `max_tokens`; servers such as vLLM accept either name. */
-function maxTokensField(model: string): string {
-  return /^(openai\/)?(o\d|gpt-5)/.test(model) ? 'max_completion_tokens' : 'max_tokens';
-}
-
-function requestBody(model: string, r: GenerateRequest): Record<string, unknown> {
-  const body: Record<string, unknown> = { model, messages: r.messages };
-  if (r.maxTokens !== undefined) body[maxTokensField(model)] = r.maxTokens;
-  if (r.temperature !== undefined) body.temperature = r.temperature;
-  if (r.topP !== undefined) body.top_p = r.topP;
-  if (r.stop?.length) body.stop = r.stop;
-  if (r.seed !== undefined) body.seed = r.seed;
-  return { ...body, ...r.extra };
-}
-
-function finishOf(reason: string | null | undefined): FinishReason {
-  return reason === 'stop' || reason === 'length' || reason === 'content_filter'
-    ? reason
-    : reason === 'tool_calls' || reason === 'function_call'
-      ? 'stop'
-      : 'unknown';
-}
-
-/** reasoning_content (vLLM, DeepSeek, SGLang) or reasoning (OpenRouter, newer vLLM). */
-function reasoningField(o: object | undefined): string | undefined {
-  const r = o as { reasoning_content?: unknown; reasoning?: unknown } | undefined;
-  const v = r?.reasoning_content ?? r?.reasoning;
-  return typeof v === 'string' ? v : undefined;
-}
-
-function usageFields(u: ChatCompletion['usage'] | null | undefined) {
-  return {
-    promptTokens: u?.prompt_tokens ?? 0,
-    completionTokens: u?.completion_tokens ?? 0,
-    reasoningTokens: u?.completion_tokens_details?.reasoning_tokens ?? 0,
-  };
-}
-
-async function callOnce(
-  client: ChatClient,
-  body: Record<string, unknown>,
-  signal: AbortSignal,
-): Promise<Reply> {
-  const params = { ...body, stream: false } as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
-  const res = (await client.chat.completions.create(params, { signal })) as ChatCompletion | null;
-  if (!res || typeof res !== 'object')
-    throw new ResponseShapeError('malformed', 'response is not a JSON object');
-  const choice = Array.isArray(res.choices) ? res.choices[0] : undefined;
-  if (!choice || typeof choice.message !== 'object' || choice.message === null) {
-    throw new ResponseShapeError('malformed', 'response has no choices[0].message');
-  }
-  const reasoning = reasoningField(choice.message);
-  return {
-    text: choice.message.content ?? '',
-    ...(reasoning !== undefined ? { reasoning } : {}),
-    finishReason: finishOf(choice.finish_reason),
-    model: typeof res.model === 'string' ? res.model : '',
-    ...usageFields(res.usage),
-  };
-}
-
-async function callStreaming(
-  client: ChatClient,
-  body: Record<string, unknown>,
-  signal: AbortSignal,
-): Promise<Reply> {
-  const params = {
-    ...body,
-    stream: true,
-    stream_options: { include_usage: true },
-  } as unknown as OpenAI.Chat.ChatCompletionCreateParamsStreaming;
-  const stream = await client.chat.completions.create(params, { signal });
-  let text = '';
-  let reasoning = '';
-  let finish: string | null | undefined;
-  let model = '';
-  let usage: ChatCompletionChunk['usage'] | undefined;
-  for await (const chunk of stream) {
-    if (chunk.model) model = chunk.model;
-    if (chunk.usage) usage = chunk.usage;
-    const choice = chunk.choices?.[0];
-    if (!choice) continue;
-    text += choice.delta?.content ?? '';
-    reasoning += reasoningField(choice.delta) ?? '';
-    if (choice.finish_reason) finish = choice.finish_reason;
-  }
-  if (!finish) throw new ResponseShapeError('truncated', 'stream ended before a finish_reason');
-  return {
-    text,
-    ...(reasoning ? { reasoning } : {}),
-    finishReason: finishOf(finish),
-    model,
-    ...usageFields(usage),
-  };
 }
