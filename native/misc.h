@@ -129,3 +129,14 @@ static napi_value k_accumulate(napi_env env, napi_callback_info info) {
     for (size_t i = 0; i < n; i++) dst[i] += src[i];
   return done(&a);
 }
+
+static napi_value k_fill_rows(napi_env env, napi_callback_info info) {
+  Args a;
+  get_args(env, info, &a);
+  float *out = arr(&a, 0);
+  const float *row = arr(&a, 1);
+  long rows = (long)num(&a, 2), N = (long)num(&a, 3);
+  if (!a.bad)
+    for (long r = 0; r < rows; r++) memcpy(out + r * N, row, sizeof(float) * N);
+  return done(&a);
+}

@@ -356,7 +356,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"init", k_init},         {"gemm", k_gemm},           {"layerNormFwd", k_ln_fwd},
       {"layerNormBwd", k_ln_bwd}, {"geluFwd", k_gelu_fwd},    {"geluBwd", k_gelu_bwd},
       {"attnFwd", k_attn_fwd},  {"attnBwd", k_attn_bwd},    {"attnCached", k_attn_cached},
-      {"add", k_add},           {"accumulate", k_accumulate},
+      {"add", k_add},           {"accumulate", k_accumulate}, {"fillRows", k_fill_rows},
       {"logSumExp", k_lse},     {"xentBwd", k_xent_bwd},    {"adamw", k_adamw},
   };
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {

@@ -47,6 +47,10 @@ export const jsKernels: Kernels = {
     for (let i = 0; i < out.length; i++) out[i] = a[i] + b[i];
   },
 
+  fillRows(out, row, rows, N) {
+    for (let r = 0; r < rows; r++) out.set(row.subarray(0, N), r * N);
+  },
+
   accumulate(dst, src) {
     for (let i = 0; i < dst.length; i++) dst[i] += src[i];
   },

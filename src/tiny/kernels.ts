@@ -23,6 +23,8 @@ export interface Kernels {
   ): void;
   /** out = a + b (same length). */
   add(a: Float32Array, b: Float32Array, out: Float32Array): void;
+  /** Copy row [N] into every row of out [rows, N] (bias broadcast before a gemm with beta = 1). */
+  fillRows(out: Float32Array, row: Float32Array, rows: number, N: number): void;
   /** dst += src (same length). */
   accumulate(dst: Float32Array, src: Float32Array): void;
   /** out = (x-mean)/sqrt(var+eps)·g + b per row of C; saves mean and rstd per row. */

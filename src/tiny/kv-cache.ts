@@ -95,7 +95,7 @@ export function forwardCached(
     acc: boolean,
   ) => {
     if (acc) for (let r = 0; r < N; r++) for (let j = 0; j < n; j++) out[r * n + j] += b[j];
-    else for (let r = 0; r < N; r++) out.set(b, r * n);
+    else k.fillRows(out, b, N, n);
     k.gemm(false, false, N, n, W.length / n, 1, inp, W.length / n, W, n, 1, out, n);
   };
   model.blocks.forEach((blk, l) => {

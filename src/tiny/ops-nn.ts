@@ -85,8 +85,8 @@ export function linear(x: Tensor, W: Tensor, bias: Tensor | null): Tensor {
   if (bias.rank !== 1 || bias.shape[0] !== N) shapeError('linear', 'bias must be [out]', W.shape, bias.shape);
   const rows = x.size / K;
   const data = new Float32Array(rows * N);
-  for (let r = 0; r < rows; r++) data.set(bias.data, r * N); // then y = 1·x·W + 1·y
   const k = kernels();
+  k.fillRows(data, bias.data, rows, N); // then y = 1·x·W + 1·y
   k.gemm(false, false, rows, N, K, 1, x.data, K, W.data, N, 1, data, N);
   const out = result(data, [...x.shape.slice(0, -1), N], [x, W, bias], () => {
     const g = out.grad!; // [rows, N]
