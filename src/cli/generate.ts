@@ -26,7 +26,7 @@ interface GenerateFlags {
   dataset: string;
   model: string;
   samples: number;
-  concurrency: number;
+  concurrency?: number;
   out?: string;
   resume?: boolean;
   force?: boolean;
@@ -67,7 +67,11 @@ export function registerGenerate(program: Command): void {
     .requiredOption('--dataset <file>', 'problems (.jsonl, .json, .csv, .parquet)')
     .requiredOption('--model <name>', 'mock, mock:NAME, local:CHECKPOINT_DIR, or a model served over HTTP')
     .option('--samples <n>', 'completions per problem', int('--samples', 1), 1)
-    .option('--concurrency <n>', 'requests in flight', int('--concurrency', 1), 8)
+    .option(
+      '--concurrency <n>',
+      'requests in flight (default: the config file default, else 16 over HTTP, 8 otherwise)',
+      int('--concurrency', 1),
+    )
     .option('--out <dir>', 'run directory (default: runs/generate-<time>-<hash>)')
     .option('--resume', 'continue the run in --out, skipping finished samples')
     .option('--force', 'delete whatever is in --out and start again')
@@ -105,7 +109,8 @@ export function registerGenerate(program: Command): void {
       const provider = await createProvider({
         model: flags.model,
         config: flags.config,
-        cache: flags.cache,
+        // Only an explicit --no-cache overrides the config file's default.
+        cache: flags.cache === false ? false : undefined,
         cachePath: flags.cachePath,
         concurrency: flags.concurrency,
         ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout * 1000 } : {}),
@@ -129,7 +134,7 @@ export function registerGenerate(program: Command): void {
           problems,
           provider,
           samples: flags.samples,
-          concurrency: flags.concurrency,
+          concurrency: flags.concurrency ?? (provider as Partial<OpenAICompatibleProvider>).concurrency ?? 8,
           out: flags.out,
           resume: flags.resume,
           force: flags.force,
@@ -145,7 +150,7 @@ export function registerGenerate(program: Command): void {
             dataset: flags.dataset,
             modelSpec: flags.model,
             providerConfig: flags.config ?? null,
-            cache: flags.cache,
+            responseCache: (provider as Partial<OpenAICompatibleProvider>).cachePath ?? null,
             stream: Boolean(flags.stream),
             timeoutS: flags.timeout ?? null,
             maxRetries: flags.maxRetries ?? null,

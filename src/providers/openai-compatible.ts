@@ -53,6 +53,10 @@ export interface ProviderStats {
 }
 
 export interface OpenAICompatibleProvider extends Provider {
+  /** Requests in flight across all endpoints. */
+  readonly concurrency: number;
+  /** The response cache file, or null when caching is off. */
+  readonly cachePath: string | null;
   readonly stats: ProviderStats;
   readonly router: Router<EndpointConfig>;
   /** Models seen that have no price entry (their cost is counted as 0). */
@@ -67,7 +71,8 @@ export function createOpenAICompatibleProvider(opts: OpenAICompatibleOptions): O
   const maxRetryAfterMs = opts.maxRetryAfterMs ?? 120_000;
   const prices: PriceTable = { ...DEFAULT_PRICES, ...opts.prices };
   const rng = new Rng(opts.seed ?? 0x5eed);
-  const router = new Router(endpoints, opts.concurrency ?? 16);
+  const concurrency = opts.concurrency ?? 16;
+  const router = new Router(endpoints, concurrency);
   // Our own timeouts govern; undici's default 300 s header/body timeouts would cut long generations.
   const agent = new Agent({ headersTimeout: 0, bodyTimeout: 0, keepAliveTimeout: 30_000 });
   const fetchWithAgent = ((url: string, init?: Record<string, unknown>) =>
@@ -117,6 +122,8 @@ export function createOpenAICompatibleProvider(opts: OpenAICompatibleOptions): O
 
   return {
     name: `openai-compatible:${opts.model}`,
+    concurrency,
+    cachePath: opts.cache?.path ?? null,
     stats,
     router,
     unpricedModels,
