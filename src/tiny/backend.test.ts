@@ -22,11 +22,12 @@ describe('backend selection', () => {
 function run(k: Kernels): { loss: number; grads: Float32Array[]; cached: Float32Array } {
   const prev = useKernels(k);
   try {
-    const cfg = { vocab: 50, ctx: 16, layers: 2, dModel: 32, heads: 4 };
+    // Large enough for threaded gemm and recycled buffers, small enough for the plain kernels.
+    const cfg = { vocab: 50, ctx: 64, layers: 2, dModel: 64, heads: 4 };
     const m = createGPT(cfg, 3);
-    const x = Int32Array.from({ length: 32 }, (_v, i) => (i * 11) % 50);
-    const y = Int32Array.from({ length: 32 }, (_v, i) => (i * 7 + 3) % 50);
-    const loss = crossEntropy(m.forward(x, 2, 16), y);
+    const x = Int32Array.from({ length: 128 }, (_v, i) => (i * 11) % 50);
+    const y = Int32Array.from({ length: 128 }, (_v, i) => (i * 7 + 3) % 50);
+    const loss = crossEntropy(m.forward(x, 2, 64), y);
     loss.backward();
     const cached = forwardCached(m, new KVCache(m, 2), [
       { slot: 0, tokens: [1, 2, 3] },

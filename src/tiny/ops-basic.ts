@@ -150,7 +150,8 @@ function addSame(a: Tensor, b: Tensor): Tensor {
       if (a.grad) {
         k.accumulate(a.grad, g);
       } else if (a.backwardFn) {
-        a.grad = g; // out's gradient is released right after this closure, so a may own the buffer
+        a.grad = g; // hand the buffer over: out no longer owns it
+        out.grad = null;
       } else {
         a.grad = g.slice();
       }

@@ -2,6 +2,7 @@
 // GELU, embedding gather, fused causal attention, dropout, softmax / log-softmax, and the fused
 // cross-entropy / token log-prob / entropy ops RL and SFT losses are built from.
 import { kernels } from './backend.ts';
+import { allocUninit, release } from './buffer-pool.ts';
 import { Tensor, result, shapeError, sizeOf } from './tensor.ts';
 import type { Rng } from '../core/rng.ts';
 
@@ -174,12 +175,14 @@ export function causalAttention(qkv: Tensor, heads: number): Tensor {
   const C = C3 / 3;
   const hd = C / heads;
   const data = new Float32Array(B * T * C);
-  const probs = new Float32Array(B * heads * T * T);
+  const probs = allocUninit(B * heads * T * T); // attnFwd writes every entry
   const k = kernels();
   k.attnFwd(qkv.data, data, probs, B, T, heads, hd);
-  const out = result(data, [B, T, C], [qkv], () =>
-    k.attnBwd(qkv.data, probs, out.grad!, qkv.gradBuf(), B, T, heads, hd),
-  );
+  const out = result(data, [B, T, C], [qkv], () => {
+    k.attnBwd(qkv.data, probs, out.grad!, qkv.gradBuf(), B, T, heads, hd);
+    release(probs); // only this closure held them
+  });
+  if (!out.requiresGrad) release(probs);
   return out;
 }
 

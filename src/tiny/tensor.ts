@@ -2,6 +2,8 @@
 // closure that pushes its gradient to its parents. Ops (ops-*.ts) build the tape; `backward()` walks it.
 // `noGrad(fn)` runs code without recording (sampling, scoring).
 
+import { allocZeroed, release } from './buffer-pool.ts';
+
 export type Shape = readonly number[];
 
 let gradEnabled = true;
@@ -87,7 +89,7 @@ export class Tensor {
 
   /** Gradient buffer, allocated (zeroed) on first use. */
   gradBuf(): Float32Array {
-    if (!this.grad) this.grad = new Float32Array(this.size);
+    if (!this.grad) this.grad = allocZeroed(this.size);
     return this.grad;
   }
 
@@ -138,6 +140,8 @@ export class Tensor {
       const t = order[i];
       if (t.backwardFn && t.grad) {
         t.backwardFn();
+        // An op may hand its gradient buffer to an input (and then clears t.grad); otherwise it is dead.
+        if (t.grad) release(t.grad);
         t.grad = null;
         t.backwardFn = null;
         t.parents = [];
