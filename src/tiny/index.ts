@@ -36,3 +36,12 @@ export {
 export { KVCache, forwardCached, type CacheItem } from './kv-cache.ts';
 export { sample, type SampleOptions, type SampleResult } from './sample.ts';
 export { scoreLogProbs, sequenceLogProbs, type SequenceLogProbs } from './logprobs.ts';
+// Tokenizer, checkpoints and HF interop (byte-level BPE, safetensors, HF GPT-2 export/import).
+export * from './tokenizer.ts';
+export * from './tokenizer-train.ts';
+export * from './tokenizer-hf.ts';
+export * from './chat-template.ts';
+export * from './safetensors.ts';
+export * from './checkpoint.ts';
+export * from './checkpoint-hf.ts';
+export * from './hf-export.ts';
