@@ -136,7 +136,7 @@ static void sgemm512(int tA, int tB, int M, int N, int K, float alpha, const flo
 static void sgemm_st(int tA, int tB, int M, int N, int K, float alpha, const float *A, int lda, const float *B, int ldb,
                      float beta, float *C, int ldc, int tid) {
 #ifdef HAVE_SGEMM512
-  if (g_use512) {
+  if (g_use512 && N >= G_NR && K >= 32) { /* narrower products waste the 32-wide tile: OpenBLAS wins there */
     G512 g = {tA, tB, M, N, K, lda, ldb, ldc, alpha, beta, A, B, C};
     g512_panels(&g, 0, (M + G_MR - 1) / G_MR, tid);
     return;

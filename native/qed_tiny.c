@@ -143,7 +143,7 @@ static napi_value k_gemm(napi_env env, napi_callback_info info) {
         for (int j = 0; j < N; j++) C[(long)i * ldc + j] = beta == 0 ? 0 : beta * C[(long)i * ldc + j];
     } else {
 #ifdef HAVE_SGEMM512
-      if (g_use512) {
+      if (g_use512 && N >= G_NR && K >= 32) {
         sgemm512(tA, tB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, 1);
       } else
 #endif
