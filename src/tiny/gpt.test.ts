@@ -2,6 +2,7 @@
 // bit-identical loss curve, AdamW state resumes exactly, KV-cache logits equal a full recompute, and the
 // sampler/log-prob helpers agree with each other and honour seeds, stop tokens and limits.
 import { describe, expect, it } from 'vitest';
+import { setBufferPool } from './buffer-pool.ts';
 import { AdamW, clipGradNorm, cosineSchedule } from './optim.ts';
 import { createGPT, type GPTConfig } from './gpt.ts';
 import { KVCache, forwardCached } from './kv-cache.ts';
@@ -74,7 +75,11 @@ describe('GPT training', () => {
       }
       return out;
     };
+    setBufferPool(false);
+    const fresh = run();
+    setBufferPool(true);
     const first = run();
+    expect(first).toEqual(fresh);
     expect(run()).toEqual(first);
     expect(first[2]).toBeLessThan(first[0]);
   });

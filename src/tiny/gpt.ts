@@ -149,17 +149,24 @@ export class GPT {
     const drop = (t: Tensor): Tensor => (p > 0 ? dropout(t, p, opts.dropoutRng!) : t);
     const pos = new Int32Array(B * T);
     for (let i = 0; i < pos.length; i++) pos[i] = i % T;
-    let x = drop(add(embedding(this.wte, tokens, [B, T]), embedding(this.wpe, pos, [B, T]))); // [B, T, C]
+    // Every activation below except the logits is internal, so backward may recycle its buffer.
+    const s = (t: Tensor): Tensor => {
+      t.scratch = t.requiresGrad && !t.name;
+      return t;
+    };
+    const eps = this.config.layerNormEps;
+    const tok = s(embedding(this.wte, tokens, [B, T])); // [B, T, C]
+    let x = s(drop(s(add(tok, s(embedding(this.wpe, pos, [B, T])))))); // [B, T, C]
     for (const blk of this.blocks) {
-      const h = layerNorm(x, blk.ln1g, blk.ln1b, this.config.layerNormEps); // [B, T, C]
-      const qkv = linear(h, blk.attnW, blk.attnB); // [B, T, 3C]
-      const att = causalAttention(qkv, heads); // [B, T, C]
-      x = add(x, drop(linear(att, blk.projW, blk.projB))); // [B, T, C]
-      const h2 = layerNorm(x, blk.ln2g, blk.ln2b, this.config.layerNormEps); // [B, T, C]
-      const m = gelu(linear(h2, blk.fcW, blk.fcB)); // [B, T, 4C]
-      x = add(x, drop(linear(m, blk.fcProjW, blk.fcProjB))); // [B, T, C]
+      const h = s(layerNorm(x, blk.ln1g, blk.ln1b, eps)); // [B, T, C]
+      const qkv = s(linear(h, blk.attnW, blk.attnB)); // [B, T, 3C]
+      const att = s(causalAttention(qkv, heads)); // [B, T, C]
+      x = s(add(x, s(drop(s(linear(att, blk.projW, blk.projB)))))); // [B, T, C]
+      const h2 = s(layerNorm(x, blk.ln2g, blk.ln2b, eps)); // [B, T, C]
+      const m = s(gelu(s(linear(h2, blk.fcW, blk.fcB)))); // [B, T, 4C]
+      x = s(add(x, s(drop(s(linear(m, blk.fcProjW, blk.fcProjB)))))); // [B, T, C]
     }
-    const hf = layerNorm(x, this.lnfG, this.lnfB, this.config.layerNormEps); // [B, T, C]
+    const hf = s(layerNorm(x, this.lnfG, this.lnfB, eps)); // [B, T, C]
     return matmul(hf, this.wte, { transB: true }); // [B, T, V]
   }
 }

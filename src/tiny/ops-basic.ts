@@ -2,6 +2,7 @@
 // Each op checks shapes, computes its result, and records how to add its gradient into its inputs.
 // These are the small ops GRPO-style losses are built from; the GPT's heavy ops live in ops-nn.ts.
 import { kernels } from './backend.ts';
+import { allocUninit } from './buffer-pool.ts';
 import { Tensor, result, shapeError, sizeOf, type Shape } from './tensor.ts';
 
 type Operand = Tensor | number;
@@ -141,7 +142,7 @@ function sameShape(a: Operand, b: Operand): boolean {
 /** Fast path for the residual stream: same-shape add, gradient handed to the first input without a copy. */
 function addSame(a: Tensor, b: Tensor): Tensor {
   const k = kernels();
-  const data = new Float32Array(a.size);
+  const data = allocUninit(a.size);
   k.add(a.data, b.data, data);
   const out = result(data, a.shape, [a, b], () => {
     const g = out.grad!;

@@ -22,7 +22,7 @@ export function matmul(a: Tensor, b: Tensor, opts: { transB?: boolean } = {}): T
   if (b.rank === 2) {
     const rows = a.size / K; // all of a's leading dims fold into M
     const shape = [...a.shape.slice(0, -1), N];
-    const data = new Float32Array(rows * N);
+    const data = allocUninit(rows * N);
     k.gemm(false, tB, rows, N, K, 1, a.data, K, b.data, tB ? K : N, 0, data, N);
     const out = result(data, shape, [a, b], () => {
       const g = out.grad!;
@@ -85,7 +85,7 @@ export function linear(x: Tensor, W: Tensor, bias: Tensor | null): Tensor {
   const [K, N] = W.shape;
   if (bias.rank !== 1 || bias.shape[0] !== N) shapeError('linear', 'bias must be [out]', W.shape, bias.shape);
   const rows = x.size / K;
-  const data = new Float32Array(rows * N);
+  const data = allocUninit(rows * N);
   const k = kernels();
   k.fillRows(data, bias.data, rows, N); // then y = 1·x·W + 1·y
   k.gemm(false, false, rows, N, K, 1, x.data, K, W.data, N, 1, data, N);
@@ -111,7 +111,7 @@ export function layerNorm(x: Tensor, g: Tensor, b: Tensor, eps = 1e-5): Tensor {
     shapeError('layerNorm', 'weight and bias must be [C] for x [..., C]', x.shape, g.shape, b.shape);
   }
   const rows = x.size / C;
-  const data = new Float32Array(x.size);
+  const data = allocUninit(x.size);
   const mean = new Float32Array(rows);
   const rstd = new Float32Array(rows);
   const k = kernels();
@@ -135,7 +135,7 @@ export function layerNorm(x: Tensor, g: Tensor, b: Tensor, eps = 1e-5): Tensor {
 
 /** GELU, tanh approximation (GPT-2's `gelu_new`). */
 export function gelu(x: Tensor): Tensor {
-  const data = new Float32Array(x.size);
+  const data = allocUninit(x.size);
   const k = kernels();
   k.geluFwd(x.data, data);
   const out = result(data, x.shape, [x], () => k.geluBwd(x.data, out.grad!, x.gradBuf()));
@@ -149,7 +149,7 @@ export function embedding(weight: Tensor, ids: Int32Array, idsShape: readonly nu
     throw new Error(`embedding: ${ids.length} ids do not fill shape [${idsShape.join(', ')}]`);
   }
   const [V, C] = weight.shape;
-  const data = new Float32Array(ids.length * C);
+  const data = allocUninit(ids.length * C);
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i];
     if (!(id >= 0 && id < V)) throw new Error(`embedding: id ${id} at position ${i} out of range [0, ${V})`);
@@ -174,7 +174,7 @@ export function causalAttention(qkv: Tensor, heads: number): Tensor {
   const [B, T, C3] = qkv.shape;
   const C = C3 / 3;
   const hd = C / heads;
-  const data = new Float32Array(B * T * C);
+  const data = allocUninit(B * T * C);
   const probs = allocUninit(B * heads * T * T); // attnFwd writes every entry
   const k = kernels();
   k.attnFwd(qkv.data, data, probs, B, T, heads, hd);

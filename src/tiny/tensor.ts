@@ -48,6 +48,11 @@ export class Tensor {
   backwardFn: (() => void) | null = null;
   /** Optional label (parameter name) for errors and checkpoints. */
   name?: string;
+  /**
+   * Set by model code for intermediates nobody outside can reach: once backward has run this node's
+   * closure, no other closure reads its data, so the buffer goes back to the pool.
+   */
+  scratch = false;
 
   constructor(data: Float32Array, shape: Shape, requiresGrad = false) {
     for (const d of shape) {
@@ -142,6 +147,7 @@ export class Tensor {
         t.backwardFn();
         // An op may hand its gradient buffer to an input (and then clears t.grad); otherwise it is dead.
         if (t.grad) release(t.grad);
+        if (t.scratch) release(t.data);
         t.grad = null;
         t.backwardFn = null;
         t.parents = [];
