@@ -3,7 +3,7 @@
 // summary (or `--json`) to stdout. `--resume --out DIR` continues an interrupted run.
 import { setMaxListeners } from 'node:events';
 import type { Command } from 'commander';
-import type { EvalMetrics } from '../eval/index.ts';
+import type { AnswerGroupMetrics, EvalMetrics } from '../eval/index.ts';
 import type { GraderSpec } from '../grading/index.ts';
 import type { Provider } from '../providers/types.ts';
 import { getScaffold, parseOptionPairs, scaffolds } from '../scaffolds/index.ts';
@@ -78,7 +78,10 @@ export function registerEval(program: Command): void {
       collect,
       [],
     )
-    .option('--judge-model <name>', 'judge model for rubric/proofbench grading')
+    .option(
+      '--judge-model <name>',
+      'judge model for rubric/proofbench grading; with --scheme answer, the LLM fallback for undecided answers',
+    )
     .option('--scheme <scheme>', 'grading scheme: proofbench | rubric | answer', 'proofbench')
     .option('--grader <name>', 'programmatic grader instead of a judge (toy)')
     .option('--judge-samples <n>', 'judge samples per attempt (ensemble mean)', pos('--judge-samples'))
@@ -189,7 +192,16 @@ export function registerEval(program: Command): void {
 /** The judge provider is opened with the same endpoint/timeout/retry options as the policy. */
 async function graderSpec(flags: EvalFlags, open: (model: string) => Promise<Provider>): Promise<GraderSpec> {
   if (flags.grader) return { kind: 'programmatic', name: flags.grader };
-  if (flags.scheme === 'answer') return { scheme: 'answer' };
+  if (flags.scheme === 'answer') {
+    // The checker decides; the judge (when given) is asked only about answers it cannot decide, and
+    // such grades say so (assessment "decided by LLM judge fallback", grader.model "checker+MODEL").
+    if (!flags.judgeModel) return { scheme: 'answer' };
+    return {
+      scheme: 'answer',
+      judgeModel: flags.judgeModel,
+      judgeProvider: await open(flags.judgeModel),
+    };
+  }
   if (flags.scheme !== 'proofbench' && flags.scheme !== 'rubric') {
     throw new Error(`--scheme must be proofbench, rubric or answer, got "${flags.scheme}"`);
   }
@@ -203,14 +215,48 @@ async function graderSpec(flags: EvalFlags, open: (model: string) => Promise<Pro
   };
 }
 
-/** A few human-readable lines: mean ± CI, pass@k, failures, tokens and cost. */
+const f = (x: number | null | undefined, d = 2) => (x === null || x === undefined ? '-' : x.toFixed(d));
+const pct = (x: number | null) => (x === null ? '-' : `${(100 * x).toFixed(1)}%`);
+
+/** One line of answer metrics: accuracy (CI), sample counts, no-answer and undecided rates. */
+function answerLine(a: AnswerGroupMetrics): string {
+  const ci = a.ci95 ? ` (95% CI ${f(a.ci95.low, 3)}–${f(a.ci95.high, 3)})` : '';
+  return (
+    `accuracy ${f(a.accuracy, 3)}${ci}  ${a.problems} problems, ${a.correct} correct, ${a.wrong} wrong, ` +
+    `no answer ${a.noAnswer} (${pct(a.noAnswerRate)}), undecided ${a.undecided} (${pct(a.undecidedRate)})`
+  );
+}
+
+/** Short-answer block: overall, then by category and by category / subcategory. */
+function answerSummary(m: EvalMetrics): string[] {
+  const a = m.answers;
+  if (!a) return [];
+  const range = a.accuracyRange
+    ? `  if undecided were all wrong / all right: ${f(a.accuracyRange.low, 3)} / ${f(a.accuracyRange.high, 3)}`
+    : '';
+  const groups = (title: string, g: Record<string, AnswerGroupMetrics>) => {
+    const keys = Object.keys(g);
+    if (keys.length < 2) return [];
+    const w = Math.max(...keys.map((k) => k.length));
+    return [`by ${title}:`, ...keys.map((k) => `  ${k.padEnd(w)}  ${answerLine(g[k])}`)];
+  };
+  return [
+    answerLine(a),
+    `  of ${a.checked}/${a.samples} samples checked; grader failures ${a.failed}, generation errors ` +
+      `${a.generationErrors}, decided by LLM judge fallback ${a.decidedByJudge}${range}`,
+    ...groups('category', a.byCategory),
+    ...groups('subcategory', a.bySubcategory),
+  ];
+}
+
+/** A few human-readable lines: mean ± CI, pass@k, failures, tokens and cost (+ answer accuracy). */
 export function summary(m: EvalMetrics): string {
-  const f = (x: number | null | undefined, d = 2) => (x === null || x === undefined ? '-' : x.toFixed(d));
   const ci = m.ci95 ? ` (95% CI ${f(m.ci95.low)}–${f(m.ci95.high)})` : '';
   const pass = Object.entries(m.passAtK)
     .map(([k, v]) => `pass@${k} ${f(v, 3)}`)
     .join('  ');
   return [
+    ...answerSummary(m),
     `mean ${f(m.mean)}/7${ci} over ${m.problems} problems, ${m.graded}/${m.samples} samples graded`,
     pass && `${pass}  (score >= ${m.passThreshold})`,
     `grader errors ${m.graderErrors}  generation errors ${m.generationErrors}`,

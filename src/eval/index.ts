@@ -16,4 +16,11 @@ export {
   type Interval,
   type SampleMeta,
 } from './metrics.ts';
+export {
+  AnswerAccumulator,
+  subcategoryKey,
+  type AnswerCounts,
+  type AnswerGroupMetrics,
+  type AnswerMetrics,
+} from './answer-metrics.ts';
 export { scanLines, scanRecords, LineReader, type LineRef } from './jsonl-scan.ts';

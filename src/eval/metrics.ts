@@ -1,11 +1,15 @@
 // Evaluation metrics, accumulated one sample at a time so a run of any size is summarised with memory
 // proportional to the number of problems, not samples: mean score/7 with a seeded bootstrap 95% CI
-// over problems, unbiased pass@k, breakdowns by category and difficulty, tokens and cost per problem
-// and per point earned. Grader failures and generation failures are counted and never averaged as 0.
+// over problems, unbiased pass@k, breakdowns by category, category/subcategory and difficulty, tokens
+// and cost per problem and per point earned; for answer-checker grades also accuracy, no-answer and
+// undecided rates (answer-metrics.ts). Grader and generation failures are counted, never averaged as 0.
 import type { Attempt } from '../core/attempt.ts';
 import type { Grade } from '../core/grade.ts';
-import { Rng } from '../core/rng.ts';
 import { addUsage, emptyUsage, type Usage } from '../core/usage.ts';
+import { AnswerAccumulator, subcategoryKey, type AnswerMetrics } from './answer-metrics.ts';
+import { bootstrapCi, type Interval } from './bootstrap.ts';
+
+export { bootstrapCi, type Interval };
 
 /** Unbiased pass@k from n samples of which c passed: 1 - C(n-c, k) / C(n, k). */
 export function passAtK(n: number, c: number, k: number): number {
@@ -15,32 +19,6 @@ export function passAtK(n: number, c: number, k: number): number {
   let fail = 1;
   for (let i = n - c + 1; i <= n; i++) fail *= 1 - k / i;
   return 1 - fail;
-}
-
-export interface Interval {
-  low: number;
-  high: number;
-}
-
-/** Percentile bootstrap CI of the mean; deterministic for a seed. Null for an empty list. */
-export function bootstrapCi(
-  values: readonly number[],
-  opts: { seed?: number; iterations?: number; level?: number } = {},
-): Interval | null {
-  const n = values.length;
-  if (n === 0) return null;
-  const iterations = opts.iterations ?? 2000;
-  const level = opts.level ?? 0.95;
-  const rng = new Rng(opts.seed ?? 0);
-  const means = new Float64Array(iterations);
-  for (let b = 0; b < iterations; b++) {
-    let sum = 0;
-    for (let i = 0; i < n; i++) sum += values[Math.floor(rng.next() * n)];
-    means[b] = sum / n;
-  }
-  means.sort();
-  const q = (p: number) => means[Math.min(iterations - 1, Math.max(0, Math.round(p * (iterations - 1))))];
-  return { low: q((1 - level) / 2), high: q(1 - (1 - level) / 2) };
 }
 
 export interface GroupMetrics {
@@ -62,7 +40,11 @@ export interface EvalMetrics extends GroupMetrics {
   /** pass@k (score >= passThreshold), averaged over problems with at least k graded samples. */
   passAtK: Record<string, number>;
   byCategory: Record<string, GroupMetrics>;
+  /** Keyed "Category / Subcategory"; "(none)" when the problem has no subcategory. */
+  bySubcategory: Record<string, GroupMetrics>;
   byDifficulty: Record<string, GroupMetrics>;
+  /** Short-answer metrics; present when the run has answer-checker grades (`--scheme answer`). */
+  answers?: AnswerMetrics;
   pointsEarned: number;
   tokens: {
     prompt: number;
@@ -87,6 +69,7 @@ export interface EvalMetrics extends GroupMetrics {
 
 interface ProblemStats {
   category: string;
+  subcategory: string;
   difficulty: string;
   samples: number;
   graded: number;
@@ -98,6 +81,7 @@ interface ProblemStats {
 
 export interface SampleMeta {
   category?: string;
+  subcategory?: string;
   difficulty?: string;
 }
 
@@ -108,14 +92,21 @@ export class MetricsAccumulator {
   private generation = emptyUsage();
   private grading = emptyUsage();
   private points = 0;
+  private readonly answers: AnswerAccumulator;
+  private answerGrades: boolean;
 
-  constructor(private readonly opts: { passThreshold?: number; seed?: number } = {}) {}
+  /** `answers: true` reports answer metrics even before (or without) any answer-checker grade. */
+  constructor(private readonly opts: { passThreshold?: number; seed?: number; answers?: boolean } = {}) {
+    this.answers = new AnswerAccumulator({ seed: opts.seed });
+    this.answerGrades = opts.answers ?? false;
+  }
 
   add(attempt: Attempt, grade: Grade | null, meta: SampleMeta = {}): void {
     let p = this.problems.get(attempt.problemId);
     if (!p) {
       p = {
         category: meta.category ?? UNSET,
+        subcategory: subcategoryKey(meta.category, meta.subcategory),
         difficulty: meta.difficulty ?? UNSET,
         samples: 0,
         graded: 0,
@@ -127,6 +118,8 @@ export class MetricsAccumulator {
       this.problems.set(attempt.problemId, p);
     }
     p.samples++;
+    this.answers.add(attempt, grade, meta);
+    if (grade?.grader.scheme === 'answer') this.answerGrades = true;
     this.generation = addUsage(this.generation, attempt.usage);
     if (attempt.error !== undefined) {
       p.generationErrors++;
@@ -160,7 +153,9 @@ export class MetricsAccumulator {
       passThreshold: this.opts.passThreshold ?? 6,
       passAtK: passAtKs,
       byCategory: this.groupBy(all, (p) => p.category),
+      bySubcategory: this.groupBy(all, (p) => p.subcategory),
       byDifficulty: this.groupBy(all, (p) => p.difficulty),
+      ...(this.answerGrades ? { answers: this.answers.result() } : {}),
       pointsEarned: this.points,
       tokens: {
         prompt: g.promptTokens,

@@ -64,7 +64,12 @@ export function writeRunLog(opts: WriteRunLogOptions): {
   const gradesPath = join(opts.dir, GRADES_FILE);
   const attempts = indexLog(attemptsPath, (r) => attemptId(r));
   const grades = indexLog(gradesPath, (r) => r.attemptId ?? attemptId(r));
-  const acc = new MetricsAccumulator({ seed: opts.seed, passThreshold: opts.passThreshold });
+  const grader = opts.config.grader as { scheme?: unknown } | undefined;
+  const acc = new MetricsAccumulator({
+    seed: opts.seed,
+    passThreshold: opts.passThreshold,
+    answers: grader?.scheme === 'answer',
+  });
   const path = join(opts.dir, RUN_LOG_FILE);
   const tmp = `${path}.tmp`;
   const fd = openSync(tmp, 'w');
@@ -91,7 +96,11 @@ export function writeRunLog(opts: WriteRunLogOptions): {
         const attempt = attemptReader.read<Attempt>(aRef);
         const gRef = grades.get(id);
         const grade = gRef && gradeReader ? gradeReader.read<Grade>(gRef) : null;
-        acc.add(attempt, grade, { category: problem.category, difficulty: problem.difficulty });
+        acc.add(attempt, grade, {
+          category: problem.category,
+          subcategory: problem.subcategory,
+          difficulty: problem.difficulty,
+        });
         out.write(`${count ? ',' : ''}\n${JSON.stringify({ attempt, grade })}`);
         count++;
       }
