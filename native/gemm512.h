@@ -119,13 +119,28 @@ static void g512_panels(void *p, long p0, long p1, int tid) {
   }
 }
 
+/* Columns [c0·NR, c1·NR) of C for all rows: the split used when there are too few row panels (decoding). */
+static void g512_cols(void *p, long c0, long c1, int tid) {
+  const G512 *g = p;
+  int j0 = (int)c0 * G_NR, j1 = (int)c1 * G_NR;
+  if (j1 > g->N) j1 = g->N;
+  if (j0 >= j1) return;
+  G512 sub = *g;
+  sub.N = j1 - j0;
+  sub.B = g->tB ? g->B + (long)j0 * g->ldb : g->B + j0;
+  sub.C = g->C + j0;
+  g512_panels(&sub, 0, (g->M + G_MR - 1) / G_MR, tid);
+}
+
 static void sgemm512(int tA, int tB, int M, int N, int K, float alpha, const float *A, int lda, const float *B, int ldb,
                      float beta, float *C, int ldc, int threaded) {
   G512 g = {tA, tB, M, N, K, lda, ldb, ldc, alpha, beta, A, B, C};
-  long panels = (M + G_MR - 1) / G_MR;
+  long panels = (M + G_MR - 1) / G_MR, colPanels = (N + G_NR - 1) / G_NR;
   double work = (double)M * N * K;
-  if (threaded && work >= 2e6)
+  if (threaded && work >= 2e6 && panels >= 2L * g_threads)
     parallel_for(g512_panels, &g, panels, 2);
+  else if (threaded && work >= 1e6 && colPanels >= 4L * g_threads)
+    parallel_for(g512_cols, &g, colPanels, 2);
   else
     g512_panels(&g, 0, panels, 0);
 }

@@ -50,6 +50,8 @@ describe('native kernels', () => {
     [false, true, 129, 600, 65, 0.5],
     [true, true, 17, 31, 513, 0],
     [false, false, 520, 260, 40, 1],
+    [false, true, 8, 2048, 256, 0],
+    [true, false, 12, 1000, 200, 1],
   ])('gemm tA=%s tB=%s M=%i N=%i K=%i beta=%s matches the reference', (tA, tB, M, N, K, beta) => {
     const rng = new Rng(M * 7 + N);
     const fill = (n: number) => Float32Array.from({ length: n }, () => rng.normal());
