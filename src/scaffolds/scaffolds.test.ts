@@ -196,30 +196,84 @@ describe('scaffolds', () => {
     expect(a.finalProof).toBe('proof B');
   });
 
-  it('rsa: N initial proofs, T steps of k-subsets, seeded', async () => {
+  /** Scripted policy for rsa: proofs are numbered; a comparison prefers the higher-numbered proof. */
+  const rsaScript =
+    (n = { i: 0 }) =>
+    (c: ProviderCall) => {
+      if (c.prompt.includes('exactly two candidate proofs')) {
+        const [x, y] = [...c.prompt.matchAll(/CANDIDATE \d\n\w+ (\d+)/g)].map((m) => Number(m[1]));
+        return `Candidate ${x > y ? 1 : 2} is better. <best>${x > y ? 1 : 2}</best>`;
+      }
+      return c.prompt.includes('CANDIDATE') ? `agg ${++n.i}` : `init ${++n.i}`;
+    };
+
+  it('rsa: N initial proofs, T steps of k-subsets, then a pairwise tournament, seeded', async () => {
     const go = async () => {
-      let n = 0;
-      const { attempt, policy } = run(
-        'rsa',
-        (c) => (c.prompt.includes('CANDIDATE') ? `agg ${++n}` : `init ${++n}`),
-        { population: 3, steps: 2, subset: 2 },
-      );
+      const { attempt, policy } = run('rsa', rsaScript(), { population: 3, steps: 2, subset: 2 });
       return { a: await attempt, calls: policy.calls };
     };
     const { a, calls } = await go();
-    expect(calls).toHaveLength(9);
-    const aggregates = calls.filter((c) => c.prompt.includes('CANDIDATE'));
+    // 3 proofs + 2 × 3 aggregations + 2 matches (3 finalists: one match and a bye, then the final)
+    expect(calls).toHaveLength(11);
+    expect(a.turns.map((t) => t.role)).toEqual([
+      ...Array(3).fill('answer'),
+      ...Array(6).fill('aggregate'),
+      'select',
+      'select',
+    ]);
+    expect(a.usage.calls).toBe(11);
+    const aggregates = calls.filter(
+      (c) => c.prompt.includes('CANDIDATE') && !c.prompt.includes('exactly two'),
+    );
     expect(aggregates).toHaveLength(6);
     for (const c of aggregates) {
       expect(c.prompt).toContain('CANDIDATE 2');
       expect(c.prompt).not.toContain('CANDIDATE 3');
     }
-    // Step 2 aggregates outputs of step 1 only.
+    // Step 2 aggregates outputs of step 1 only; the tournament sees only the last population.
     for (const c of aggregates.slice(3)) expect(c.prompt).not.toMatch(/init \d/);
-    expect(a.finalProof).toMatch(/^agg /);
+    for (const c of calls.slice(9))
+      expect(c.prompt).toMatch(/CANDIDATE 1\nagg [789]\n\nCANDIDATE 2\nagg [789]$/m);
+    // The scripted selector prefers the higher number, so the last population's best (agg 9) wins.
+    expect(a.finalProof).toBe('agg 9');
     const again = await go();
     expect(again.calls.map((c) => c.prompt)).toEqual(calls.map((c) => c.prompt));
     expect(() => parseScaffoldOptions(getScaffold('rsa'), { population: 2, subset: 3 })).toThrow(/subset/);
+    expect(() => parseScaffoldOptions(getScaffold('rsa'), { select: 'vote' })).toThrow(/select/);
+  });
+
+  it('rsa: the selector model judges the matches; an unreadable verdict is a seeded, noted coin flip', async () => {
+    const go = async () => {
+      const { attempt, policy, others } = run(
+        'rsa',
+        rsaScript(),
+        { population: 4, steps: 1, subset: 2 },
+        { selector: () => 'both look fine' },
+      );
+      return { a: await attempt, policy: policy.calls, selector: others.selector.calls };
+    };
+    const { a, policy, selector } = await go();
+    expect(policy).toHaveLength(8);
+    expect(selector).toHaveLength(3); // 4 finalists: two semi-finals and a final
+    const notes = a.turns.filter((t) => t.model === 'programmatic');
+    expect(notes).toHaveLength(3);
+    for (const t of notes) expect(t.content).toMatch(/coin flip chose proof [1-4]/);
+    expect(a.finalProof).toMatch(/^agg [5-8]$/);
+    const again = await go();
+    expect(again.a.finalProof).toBe(a.finalProof);
+    expect(again.a.turns.map((t) => t.content)).toEqual(a.turns.map((t) => t.content));
+  });
+
+  it('rsa: select=first returns the first member without comparisons', async () => {
+    const { attempt, policy } = run('rsa', rsaScript(), {
+      population: 3,
+      steps: 1,
+      subset: 2,
+      select: 'first',
+    });
+    const a = await attempt;
+    expect(policy.calls).toHaveLength(6);
+    expect(a.finalProof).toBe('agg 4');
   });
 
   it('best-of-n: the selector picks a candidate; an unreadable choice falls back to the first', async () => {
