@@ -89,7 +89,7 @@ export function registerEval(program: Command): void {
     .option('--verifier-model <name>', 'generate-verify-refine: verify with this model instead of the policy')
     .option(
       '--selector-model <name>',
-      'best-of-n: pick the best candidate with this model instead of the policy',
+      'best-of-n / rsa: pick or compare candidates with this model instead of the policy',
     )
     .option('--samples <n>', 'attempts per problem', pos('--samples'), 1)
     .option('--concurrency <n>', 'attempts generated at once', pos('--concurrency'), 16)
