@@ -29,7 +29,7 @@ export const FULL_DEMO: DemoConfig = {
   vocab: 768,
   model: { layers: 2, dModel: 64, heads: 4, ctx: 320 },
   pretrain: { epochs: 1, batchSize: 8, lr: 3e-3 },
-  sft: { epochs: 12, batchSize: 16, lr: 3e-3 },
+  sft: { epochs: 24, batchSize: 16, lr: 3e-3 },
   rl: { steps: 40, problemsPerStep: 8, groupSize: 8, lr: 3e-4 },
   rc: { steps: 15, problemsPerStep: 4, groupSize: 8, lr: 3e-4, cycles: 3, states: 2 },
   eval: { samples: 1, temperature: 0.8, topP: 0.95, iterations: 3 },
