@@ -32,6 +32,7 @@ interface GenerateFlags {
   force?: boolean;
   retryFailed?: boolean;
   config?: string;
+  providerConfig?: string;
   cache: boolean;
   cachePath?: string;
   maxTokens?: number;
@@ -76,7 +77,8 @@ export function registerGenerate(program: Command): void {
     .option('--resume', 'continue the run in --out, skipping finished samples')
     .option('--force', 'delete whatever is in --out and start again')
     .option('--retry-failed', 'with --resume: generate recorded failures again')
-    .option('--config <file>', 'provider config (JSON/YAML): endpoints, prices, defaults')
+    .option('--provider-config <file>', 'provider config (JSON/YAML): endpoints, prices, defaults')
+    .option('--config <file>', 'same as --provider-config')
     .option('--no-cache', 'do not read or write the response cache')
     .option(
       '--cache-path <file>',
@@ -99,6 +101,7 @@ export function registerGenerate(program: Command): void {
     .option('--json', 'print the summary as JSON on stdout')
     .option('--quiet', 'no progress output')
     .action(async (flags: GenerateFlags) => {
+      flags.config ??= flags.providerConfig;
       const template = loadPromptTemplate(flags.prompt);
       let problems = await loadProblems(flags.dataset, {
         skipInvalid: flags.skipInvalid,
