@@ -43,7 +43,7 @@ export function rubricFor(problemId: string, spec: ToySpec): Rubric {
         ...ends.map((end, j) => ({
           id: `seg-${j + 1}`,
           points: per,
-          description: `Computes ${range(j === 0 ? 1 : ends[j - 1] + 1, end)} correctly mod ${spec.mod} (or carries a true value at or past step ${LETTERS[end - 1]})`,
+          description: `Computes ${range(j === 0 ? 1 : ends[j - 1] + 1, end)} correctly mod ${spec.mod}`,
         })),
         { id: 'conclusion', points: 1, description: 'Concludes the stated result from the last step' },
       ],

@@ -51,7 +51,7 @@ const table: Array<[string, string, string[], number]> = [
     7,
   ],
   ['chain: wrong operation', CHAIN, [A, 'Step b. 5*2 ≡ 3.', C, D, END], 4],
-  ['chain: true carried value', CHAIN, ['Given. Step c gives 0.', D, END], 7],
+  ['chain: true carried value earns nothing itself', CHAIN, ['Given. Step c gives 0.', D, END], 3],
   [
     'chain: false carried value',
     CHAIN,
@@ -210,7 +210,9 @@ describe('Olympiad-lite generation', () => {
     const rows = buildSftSet(splits.train, { seed: 1, rates: DEFAULT_ERROR_RATES });
     const grades = new Set(rows.map((r) => r.grade));
     expect(grades.size).toBeGreaterThanOrEqual(6);
-    expect(rows.filter((r) => r.error === null).every((r) => r.grade === 7)).toBe(true);
+    expect(rows.filter((r) => r.error === null && r.kind !== 'rc-refine').every((r) => r.grade === 7)).toBe(
+      true,
+    );
     expect(rows.some((r) => r.kind === 'rc-refine' && r.proof.startsWith('Given.'))).toBe(true);
   });
 
