@@ -103,6 +103,12 @@ describe('qed eval (child process, mock server)', () => {
     expect(attemptsBefore.length).toBeLessThan(2 * N);
     expect(existsSync(join(out, 'run.json'))).toBe(false);
 
+    // Requests the killed child sent just before dying can still reach the server after its exit:
+    // let them land before marking where the resumed run's calls begin.
+    for (let seen = -1; served.length !== seen;) {
+      seen = served.length;
+      await new Promise((r) => setTimeout(r, 300));
+    }
     const mark = served.length;
     const second = await qed([...args, '--resume', '--json']).done;
     expect(second.stderr).toBe('');
