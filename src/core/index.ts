@@ -3,6 +3,7 @@ export * from './attempt.ts';
 export * from './environment.ts';
 export * from './errors.ts';
 export * from './grade.ts';
+export * from './hash.ts';
 export * from './problem.ts';
 export * from './progress.ts';
 export * from './record-log.ts';

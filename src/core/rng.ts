@@ -1,24 +1,16 @@
 // Seeded randomness. Every random choice in the project takes a seed; derived seeds come from
 // (run seed, step, example, sample …) so that runs are reproducible and parallel work is independent.
+import { hashString, mix32 } from './hash.ts';
 
 /** Mix a list of integers/strings into one 32-bit seed (FNV-1a over the parts, then a murmur finaliser). */
 export function deriveSeed(...parts: Array<number | string>): number {
   let h = 0x811c9dc5;
   for (const part of parts) {
-    const s = typeof part === 'number' ? `n${part}` : `s${part}`;
-    for (let i = 0; i < s.length; i++) {
-      h ^= s.charCodeAt(i);
-      h = Math.imul(h, 0x01000193);
-    }
-    h ^= 0xff;
-    h = Math.imul(h, 0x01000193);
+    h = hashString(typeof part === 'number' ? `n${part}` : `s${part}`, h);
+    // Close each part so that ('ab') and ('a', 'b') differ.
+    h = Math.imul(h ^ 0xff, 0x01000193);
   }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return mix32(h);
 }
 
 /** A small, fast, seedable PRNG (sfc32) with the helpers the project needs. */

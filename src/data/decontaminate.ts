@@ -2,7 +2,8 @@
 // n-gram of the benchmark texts is indexed, every training text is checked against the index, and each
 // training record that shares enough n-grams with a benchmark item is reported with the benchmark id,
 // the number of shared n-grams, the overlap ratio and the first shared passage. Texts in, hits out.
-import { hashString, mix32, normalizeWords } from './dedup-text.ts';
+import { mix32 } from '../core/hash.ts';
+import { normalizeWords, windowHashes } from './dedup-text.ts';
 
 export interface BenchmarkText {
   /** Benchmark file (or set name) and item id, for the report. */
@@ -37,17 +38,9 @@ export interface ContaminationHit {
 
 /** Hash of every n-gram start position (one entry for texts shorter than n). */
 function ngramHashes(words: readonly string[], n: number): Uint32Array {
-  if (words.length === 0) return new Uint32Array(0);
-  const wh = words.map((w) => hashString(w));
-  const count = Math.max(1, words.length - n + 1);
-  const out = new Uint32Array(count);
-  for (let i = 0; i < count; i++) {
-    let h = 0x2545f491;
-    const end = Math.min(words.length, i + n);
-    for (let j = i; j < end; j++) h = mix32(h ^ wh[j]) + j - i;
-    // Whole-text n-grams of short texts must not collide with true n-grams: tag them by length.
-    out[i] = (words.length < n ? mix32(h ^ words.length) : h) >>> 0;
-  }
+  const out = windowHashes(words, n, 0x2545f491);
+  // Whole-text n-grams of short texts must not collide with true n-grams: tag them by length.
+  if (words.length > 0 && words.length < n) out[0] = mix32(out[0] ^ words.length);
   return out;
 }
 

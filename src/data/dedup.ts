@@ -3,7 +3,8 @@
 // sets, then clustered (union-find). The first text of every cluster is kept; the rest are reported
 // with the kept text they duplicate and their similarity.
 import { deriveSeed } from '../core/rng.ts';
-import { jaccardSorted, mix32, normalizeWords, shingleHashes } from './dedup-text.ts';
+import { mix32 } from '../core/hash.ts';
+import { jaccardSorted, normalizeWords, shingleHashes } from './dedup-text.ts';
 
 export interface DedupOptions {
   /** Jaccard similarity at or above which two texts are duplicates (default 0.7). */
