@@ -1,6 +1,7 @@
 // Shared pieces of the engine benchmarks: the three anchor configs, the PyTorch peer runner
 // (torch_tiny_gpt.py under Debian's /usr/bin/python3, 2 threads) and the sgemm peak anchor. The peer is
 // looked up in $QED_TORCH_PEER_DIR, ../shared/peers, then bench/peers; when it cannot run, results are null.
+// Also the flags every engine benchmark takes and the alternating ours/peer passes loop.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -92,3 +93,54 @@ export function pickConfigs(argv: string[]): BenchConfig[] {
 }
 
 export const round = (x: number, d = 1): number => Math.round(x * 10 ** d) / 10 ** d;
+
+export interface BenchArgs {
+  withTorch: boolean;
+  passes: number;
+  /** sgemm peak in GFLOP/s, measured only when the peer runs. */
+  peak: number | null;
+}
+
+/** The flags every engine benchmark takes: --no-torch and --passes N (default 2, at least 1). */
+export function benchArgs(argv: string[]): BenchArgs {
+  const withTorch = !argv.includes('--no-torch');
+  const passesArg = argv.indexOf('--passes');
+  const passes = passesArg >= 0 ? Math.max(1, Number(argv[passesArg + 1]) || 1) : 2;
+  return { withTorch, passes, peak: withTorch ? sgemmPeak() : null };
+}
+
+export interface PassResults<T> {
+  oursRuns: T[];
+  /** The peer's tokens/s of every pass it completed. */
+  torchRuns: number[];
+  /** The peer's full result of its last completed pass. */
+  lastTorch: Record<string, unknown> | null;
+  /** Our fastest pass and the peer's (null when it never ran). */
+  ours: T;
+  torchTps: number | null;
+}
+
+/**
+ * Alternate ours / torch for several passes and keep each side's best: the machine is shared, and the
+ * best pass is the least disturbed estimate of each engine's speed. `runTorch` is null without the peer.
+ */
+export function alternatePasses<T extends { tokensPerS: number }>(
+  passes: number,
+  runOurs: () => T,
+  runTorch: (() => Record<string, unknown> | null) | null,
+): PassResults<T> {
+  const oursRuns: T[] = [];
+  const torchRuns: number[] = [];
+  let lastTorch: Record<string, unknown> | null = null;
+  for (let p = 0; p < passes; p++) {
+    oursRuns.push(runOurs());
+    const t = runTorch ? runTorch() : null;
+    if (t) {
+      lastTorch = t;
+      torchRuns.push(Number(t.tokens_per_s));
+    }
+  }
+  const ours = oursRuns.reduce((a, b) => (b.tokensPerS > a.tokensPerS ? b : a));
+  const torchTps = torchRuns.length ? Math.max(...torchRuns) : null;
+  return { oursRuns, torchRuns, lastTorch, ours, torchTps };
+}

@@ -3,7 +3,15 @@
 // untimed warm-up round then 3 timed rounds. Usage: npm run bench:sample [-- --configs tiny] [--no-torch] [--passes 2]
 import { Rng } from '../src/core/rng.ts';
 import { backendInfo, createGPT, sample } from '../src/tiny/index.ts';
-import { forwardFlops, pickConfigs, round, runTorchPeer, sgemmPeak, type BenchConfig } from './peer.ts';
+import {
+  alternatePasses,
+  benchArgs,
+  forwardFlops,
+  pickConfigs,
+  round,
+  runTorchPeer,
+  type BenchConfig,
+} from './peer.ts';
 
 const PROMPT = 16;
 const ROUNDS = 3;
@@ -34,25 +42,16 @@ function sampleOurs(cfg: BenchConfig): { tokensPerS: number; newTokens: number }
 }
 
 const argv = process.argv.slice(2);
-const withTorch = !argv.includes('--no-torch');
-const passesArg = argv.indexOf('--passes');
-const passes = passesArg >= 0 ? Math.max(1, Number(argv[passesArg + 1]) || 1) : 2;
-const peak = withTorch ? sgemmPeak() : null;
+const { withTorch, passes, peak } = benchArgs(argv);
 console.error(
   `backend: ${backendInfo().name}${backendInfo().fallbackReason ? ` (${backendInfo().fallbackReason})` : ''}`,
 );
 for (const cfg of pickConfigs(argv)) {
-  // Alternate ours / torch for several passes and keep each side's best: the machine is shared, and the
-  // best pass is the least disturbed estimate of each engine's speed.
-  const oursRuns: ReturnType<typeof sampleOurs>[] = [];
-  const torchRuns: number[] = [];
-  for (let p = 0; p < passes; p++) {
-    oursRuns.push(sampleOurs(cfg));
-    const t = withTorch ? runTorchPeer(cfg, 'generate', ROUNDS) : null;
-    if (t) torchRuns.push(Number(t.tokens_per_s));
-  }
-  const ours = oursRuns.reduce((a, b) => (b.tokensPerS > a.tokensPerS ? b : a));
-  const torchTps = torchRuns.length ? Math.max(...torchRuns) : null;
+  const { oursRuns, torchRuns, ours, torchTps } = alternatePasses(
+    passes,
+    () => sampleOurs(cfg),
+    withTorch ? () => runTorchPeer(cfg, 'generate', ROUNDS) : null,
+  );
   // Decode FLOPs per token: one row through every matmul plus attention over ~half the context.
   const flopsPerToken = forwardFlops(cfg, 1, 1) + cfg.layers * 4 * (PROMPT + ours.newTokens / 2) * cfg.dModel;
   const gf = (tps: number) => round((tps * flopsPerToken) / 1e9, 2);

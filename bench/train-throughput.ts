@@ -3,7 +3,15 @@
 // Prints one JSON line per config. Usage: npm run bench:train [-- --configs tiny,small] [--no-torch] [--passes 2]
 import { Rng } from '../src/core/rng.ts';
 import { AdamW, backendInfo, createGPT, crossEntropy } from '../src/tiny/index.ts';
-import { forwardFlops, pickConfigs, round, runTorchPeer, sgemmPeak, type BenchConfig } from './peer.ts';
+import {
+  alternatePasses,
+  benchArgs,
+  forwardFlops,
+  pickConfigs,
+  round,
+  runTorchPeer,
+  type BenchConfig,
+} from './peer.ts';
 
 const WARMUP = 3;
 
@@ -54,29 +62,22 @@ function trainOurs(cfg: BenchConfig): {
 }
 
 const argv = process.argv.slice(2);
-const withTorch = !argv.includes('--no-torch');
-const passesArg = argv.indexOf('--passes');
-const passes = passesArg >= 0 ? Math.max(1, Number(argv[passesArg + 1]) || 1) : 2;
-const peak = withTorch ? sgemmPeak() : null;
+const { withTorch, passes, peak } = benchArgs(argv);
 console.error(
   `backend: ${backendInfo().name}${backendInfo().fallbackReason ? ` (${backendInfo().fallbackReason})` : ''}`,
 );
 for (const cfg of pickConfigs(argv)) {
-  // Alternate ours / torch for several passes and keep each side's best: the machine is shared, and the
-  // best pass is the least disturbed estimate of each engine's speed.
-  const oursRuns: ReturnType<typeof trainOurs>[] = [];
-  const torchRuns: number[] = [];
-  let torch: Record<string, unknown> | null = null;
-  for (let p = 0; p < passes; p++) {
-    oursRuns.push(trainOurs(cfg));
-    const t = withTorch ? runTorchPeer(cfg, 'train', cfg.steps) : null;
-    if (t) {
-      torch = t;
-      torchRuns.push(Number(t.tokens_per_s));
-    }
-  }
-  const ours = oursRuns.reduce((a, b) => (b.tokensPerS > a.tokensPerS ? b : a));
-  const torchTps = torchRuns.length ? Math.max(...torchRuns) : null;
+  const {
+    oursRuns,
+    torchRuns,
+    lastTorch: torch,
+    ours,
+    torchTps,
+  } = alternatePasses(
+    passes,
+    () => trainOurs(cfg),
+    withTorch ? () => runTorchPeer(cfg, 'train', cfg.steps) : null,
+  );
   const flopsPerToken = (3 * forwardFlops(cfg, cfg.batch, cfg.ctx)) / (cfg.batch * cfg.ctx);
   const gf = (tps: number) => round((tps * flopsPerToken) / 1e9);
   console.log(
