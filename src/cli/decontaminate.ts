@@ -2,6 +2,7 @@
 // with benchmark sets (e.g. IMO-ProofBench CSVs) and report every hit with its overlap.
 import type { Command } from 'commander';
 import { decontaminateFile } from '../data/decontaminate-file.ts';
+import { pos } from './number-options.ts';
 
 interface DecontaminateFlags {
   against: string[];
@@ -23,16 +24,7 @@ export function registerDecontaminate(program: Command): void {
     .argument('<in>', 'training dataset (.jsonl, .json, .csv, .parquet)')
     .requiredOption('--against <files...>', 'benchmark files or directories of them (repeatable)')
     .requiredOption('--out <file>', 'kept records (.jsonl, .json or .parquet)')
-    .option(
-      '--n <words>',
-      'words per n-gram',
-      (v) => {
-        const n = Number(v);
-        if (!Number.isInteger(n) || n < 1) throw new Error(`--n must be a positive integer, got "${v}"`);
-        return n;
-      },
-      13,
-    )
+    .option('--n <words>', 'words per n-gram', pos('--n'), 13)
     .option('--field <name>', 'training text checked: statement | proof | any column (repeatable)', list)
     .option(
       '--benchmark-field <name>',

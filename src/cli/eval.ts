@@ -7,6 +7,7 @@ import type { AnswerGroupMetrics, EvalMetrics } from '../eval/index.ts';
 import type { GraderSpec } from '../grading/index.ts';
 import type { Provider } from '../providers/types.ts';
 import { getScaffold, parseOptionPairs, scaffolds } from '../scaffolds/index.ts';
+import { int, num, pos } from './number-options.ts';
 
 interface EvalFlags {
   dataset: string;
@@ -40,21 +41,6 @@ interface EvalFlags {
   json?: boolean;
 }
 
-const int = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${v}"`);
-  return n;
-};
-const pos = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got "${v}"`);
-  return n;
-};
-const num = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new Error(`${name} must be a number, got "${v}"`);
-  return n;
-};
 const collect = (v: string, prev: string[]) => [...prev, v];
 
 export function registerEval(program: Command): void {

@@ -17,6 +17,7 @@ import {
   readMetaEvalFile,
   type GraderSpec,
 } from '../grading/index.ts';
+import { int, num } from './number-options.ts';
 
 interface GradeFlags {
   attempts?: string;
@@ -42,16 +43,6 @@ interface GradeFlags {
   quiet?: boolean;
 }
 
-const int = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${v}"`);
-  return n;
-};
-const num = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new Error(`${name} must be a number, got "${v}"`);
-  return n;
-};
 const models = (v: string, prev: string[]) => [
   ...prev,
   ...v

@@ -5,6 +5,7 @@ import { loadProblems } from '../data/index.ts';
 import { createGrader } from '../grading/index.ts';
 import { graderSpecOf } from '../server/reward-grader-spec.ts';
 import { startRewardServer } from '../server/reward-server.ts';
+import { int } from './number-options.ts';
 
 interface RewardServerFlags {
   grader: string;
@@ -19,12 +20,6 @@ interface RewardServerFlags {
   samples?: number;
   json?: boolean;
 }
-
-const int = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${v}"`);
-  return n;
-};
 
 export function registerRewardServer(program: Command): void {
   program

@@ -8,6 +8,7 @@ import { prepareRunDir } from '../core/run-dir.ts';
 import { loadProblems } from '../data/index.ts';
 import { loadRubricTemplate, PROBLEMS_FILE, RUBRIC_PROMPT_FILE, runRubrics } from '../data/rubric-gen.ts';
 import { createProvider } from '../providers/index.ts';
+import { int } from './number-options.ts';
 
 interface RubricsFlags {
   model?: string;
@@ -25,12 +26,6 @@ interface RubricsFlags {
   json?: boolean;
   quiet?: boolean;
 }
-
-const int = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${v}"`);
-  return n;
-};
 
 export function registerRubrics(program: Command): void {
   program

@@ -1,0 +1,23 @@
+// Commander argument parsers for numeric flags, shared by the commands: each takes the flag name for
+// its error message and returns a parser from the flag's text to a checked number (throws on bad input).
+
+/** A non-negative integer (0, 1, 2 …). */
+export const int = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${v}"`);
+  return n;
+};
+
+/** A positive integer (1, 2 …). */
+export const pos = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got "${v}"`);
+  return n;
+};
+
+/** Any finite number. */
+export const num = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new Error(`${name} must be a number, got "${v}"`);
+  return n;
+};
