@@ -3,6 +3,7 @@
 // judge's reply is kept as a turn so the fallback is visible.
 import { z } from 'zod';
 import { fillPrompt, formatCandidates } from './prompts.ts';
+import { solveMany } from './solve.ts';
 import { defineScaffold } from './types.ts';
 
 /** 1-based candidate number from the last <best>N</best>, or null. */
@@ -24,12 +25,7 @@ export const bestOfN = defineScaffold({
     .strict(),
   run: async ({ problem }, ctx, opts) => {
     const statement = problem.statement;
-    const solve = fillPrompt('solve', { problem: statement });
-    const candidates = await Promise.all(
-      Array.from({ length: opts.n }, () =>
-        ctx.generate([{ role: 'user', content: solve }], { role: 'answer' }).then((r) => r.content),
-      ),
-    );
+    const candidates = await solveMany(ctx, statement, opts.n);
     if (candidates.length === 1) return candidates[0];
     const choice = await ctx.generate(
       [

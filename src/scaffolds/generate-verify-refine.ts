@@ -2,6 +2,7 @@
 // its issues, revise against them; stop when the verifier finds none or after R rounds.
 import { z } from 'zod';
 import { fillPrompt } from './prompts.ts';
+import { solve } from './solve.ts';
 import { defineScaffold } from './types.ts';
 
 /** Issues listed inside <issues>…</issues>; [] for "none"; null when the verifier gave no list. */
@@ -27,11 +28,7 @@ export const generateVerifyRefine = defineScaffold({
     .strict(),
   run: async ({ problem }, ctx, opts) => {
     const statement = problem.statement;
-    let proof = (
-      await ctx.generate([{ role: 'user', content: fillPrompt('solve', { problem: statement }) }], {
-        role: 'answer',
-      })
-    ).content;
+    let proof = await solve(ctx, statement);
     for (let round = 0; round < opts.rounds; round++) {
       const verdict = await ctx.generate(
         [{ role: 'user', content: fillPrompt('verify', { problem: statement, proof }) }],

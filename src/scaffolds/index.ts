@@ -5,6 +5,7 @@ export { scaffolds, getScaffold, parseScaffoldOptions, parseOptionPairs } from '
 export { runScaffold, type ProviderMap, type RunScaffoldOptions } from './run-scaffold.ts';
 export { splitThinking, reasoningOf } from './think.ts';
 export { fillPrompt, promptTemplate } from './prompts.ts';
+export { solve, solveMany } from './solve.ts';
 export { reasoningCacheOptions, type SummarizeFn, type SummarizeInput } from './reasoning-cache.ts';
 export { parseIssues } from './generate-verify-refine.ts';
 export { parseVerdict } from './self-check.ts';

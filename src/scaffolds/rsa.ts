@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { parseBest } from './best-of-n.ts';
 import { fillPrompt, formatCandidates } from './prompts.ts';
+import { solveMany } from './solve.ts';
 import { defineScaffold, type ScaffoldContext } from './types.ts';
 
 /**
@@ -83,12 +84,7 @@ export const rsa = defineScaffold({
     }),
   run: async ({ problem }, ctx, opts) => {
     const statement = problem.statement;
-    const solve = fillPrompt('solve', { problem: statement });
-    let population = await Promise.all(
-      Array.from({ length: opts.population }, () =>
-        ctx.generate([{ role: 'user', content: solve }], { role: 'answer' }).then((r) => r.content),
-      ),
-    );
+    let population = await solveMany(ctx, statement, opts.population);
     for (let step = 0; step < opts.steps; step++) {
       const current = population;
       // Draw all subsets before any call so the choice does not depend on completion order.

@@ -4,6 +4,7 @@
 // kept: a proof with a known bug is no better than an unchecked fix.
 import { z } from 'zod';
 import { fillPrompt } from './prompts.ts';
+import { solve } from './solve.ts';
 import { defineScaffold } from './types.ts';
 
 export function parseVerdict(text: string): 'yes' | 'no' | null {
@@ -27,11 +28,7 @@ export const selfCheck = defineScaffold({
     .strict(),
   run: async ({ problem }, ctx, opts) => {
     const statement = problem.statement;
-    let proof = (
-      await ctx.generate([{ role: 'user', content: fillPrompt('solve', { problem: statement }) }], {
-        role: 'answer',
-      })
-    ).content;
+    let proof = await solve(ctx, statement);
     let streak = 0;
     for (let round = 0; round < opts.rounds && streak < opts.passes; round++) {
       const review = await ctx.generate(
