@@ -5,17 +5,11 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { FinishReason, GenerateRequest } from './types.ts';
+import type { Reply } from './openai-call.ts';
+import type { GenerateRequest } from './types.ts';
 
-export interface CachedResponse {
-  text: string;
-  reasoning?: string;
-  finishReason: FinishReason;
-  model: string;
-  promptTokens: number;
-  completionTokens: number;
-  reasoningTokens: number;
-}
+/** What is cached is the reply exactly as the chat call returned it. */
+export type CachedResponse = Reply;
 
 export function defaultCachePath(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.QED_CACHE_DIR || '.qed-cache', 'responses.sqlite');
