@@ -31,6 +31,14 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
 }
 
 const labelSort = (runs: RunSummary[]) => runs.map((r) => r.label);
+/** One colour per run, in the runs' order, with the legend under the plot. */
+const runColor = (runs: RunSummary[]) => ({
+  field: 'run',
+  type: 'nominal',
+  sort: labelSort(runs),
+  title: 'run',
+  legend: { orient: 'bottom', columns: 1 },
+});
 
 function scoreByRun(runs: RunSummary[]): TopLevelSpec {
   const values = runs.map((r) => ({
@@ -125,13 +133,7 @@ function groupBars(runs: RunSummary[], key: 'byCategory' | 'byDifficulty', title
         mark: { type: 'bar', tooltip: true },
         encoding: {
           y: { field: 'mean', type: 'quantitative', title: 'mean score (of 7)', scale: { domain: [0, 7] } },
-          color: {
-            field: 'run',
-            type: 'nominal',
-            sort: labelSort(runs),
-            title: 'run',
-            legend: { orient: 'bottom', columns: 1 },
-          },
+          color: runColor(runs),
         },
       },
       {
@@ -154,13 +156,7 @@ function scoreDistribution(runs: RunSummary[]): TopLevelSpec {
       x: { field: 'score', type: 'ordinal', title: 'score (rounded to a point)', axis: { labelAngle: 0 } },
       xOffset: { field: 'run', type: 'nominal', sort: labelSort(runs) },
       y: { field: 'fraction', type: 'quantitative', title: 'share of graded samples', axis: { format: '%' } },
-      color: {
-        field: 'run',
-        type: 'nominal',
-        sort: labelSort(runs),
-        title: 'run',
-        legend: { orient: 'bottom', columns: 1 },
-      },
+      color: runColor(runs),
     },
   } as TopLevelSpec;
 }
@@ -182,13 +178,7 @@ function passAtKCurve(runs: RunSummary[]): TopLevelSpec {
         scale: { domain: [0, 1] },
         axis: { format: '%' },
       },
-      color: {
-        field: 'run',
-        type: 'nominal',
-        sort: labelSort(runs),
-        title: 'run',
-        legend: { orient: 'bottom', columns: 1 },
-      },
+      color: runColor(runs),
     },
   } as TopLevelSpec;
 }
