@@ -5,21 +5,8 @@ import type { Kernels } from './kernels.ts';
 
 const GELU_C = Math.sqrt(2 / Math.PI);
 
-function gemm(
-  tA: boolean,
-  tB: boolean,
-  M: number,
-  N: number,
-  K: number,
-  alpha: number,
-  A: Float32Array,
-  lda: number,
-  B: Float32Array,
-  ldb: number,
-  beta: number,
-  C: Float32Array,
-  ldc: number,
-): void {
+// Typed by the interface, so the 13-argument BLAS-style signature is written once (in kernels.ts).
+const gemm: Kernels['gemm'] = (tA, tB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc) => {
   const row = new Float64Array(N);
   for (let i = 0; i < M; i++) {
     row.fill(0);
@@ -37,7 +24,7 @@ function gemm(
     if (beta === 0) for (let j = 0; j < N; j++) C[c0 + j] = alpha * row[j];
     else for (let j = 0; j < N; j++) C[c0 + j] = alpha * row[j] + beta * C[c0 + j];
   }
-}
+};
 
 export const jsKernels: Kernels = {
   name: 'js',
