@@ -8,7 +8,7 @@ import { prepareRunDir } from '../core/run-dir.ts';
 import { loadProblems } from '../data/index.ts';
 import { loadRubricTemplate, PROBLEMS_FILE, RUBRIC_PROMPT_FILE, runRubrics } from '../data/rubric-gen.ts';
 import { createProvider } from '../providers/index.ts';
-import { int } from './number-options.ts';
+import { int, num } from './number-options.ts';
 
 interface RubricsFlags {
   model?: string;
@@ -47,7 +47,7 @@ export function registerRubrics(program: Command): void {
       int('--attempts'),
       3,
     )
-    .option('--temperature <t>', 'sampling temperature', Number)
+    .option('--temperature <t>', 'sampling temperature', num('--temperature'))
     .option('--max-tokens <n>', 'reply budget', int('--max-tokens'))
     .option('--concurrency <n>', 'problems in flight', int('--concurrency'), 8)
     .option('--seed <s>', 'seed', int('--seed'), 0)
