@@ -9,8 +9,12 @@ import { referenceProof } from './teacher.ts';
 
 export const SHORT_CHAIN = { min: 2, max: 8 } as const;
 export const LONG_CHAIN = { min: 16, max: 20 } as const;
-const CHAIN_MODS = [5, 7];
-const CASE_MODS = { min: 3, max: 6 } as const;
+// Small moduli and operands keep each step one lookup in a small table (mod 5, +1/+2, *2/*3), so a
+// tiny model can learn the arithmetic in minutes; the proof structure is unchanged.
+const CHAIN_MODS = [5];
+const CHAIN_ADD = { min: 1, max: 2 } as const;
+const CHAIN_MUL = { min: 2, max: 3 } as const;
+const CASE_MODS = { min: 3, max: 4 } as const;
 
 export type Length = 'short' | 'long';
 
@@ -25,8 +29,8 @@ function chainSpec(rng: Rng, length: number): ToySpec {
   const m = rng.pick(CHAIN_MODS);
   const ops: Op[] = Array.from({ length }, () =>
     rng.next() < 0.5
-      ? { op: '+', k: rng.int(1, Math.min(4, m - 1)) }
-      : { op: '*', k: rng.int(2, Math.min(4, m - 1)) },
+      ? { op: '+', k: rng.int(CHAIN_ADD.min, Math.min(CHAIN_ADD.max, m - 1)) }
+      : { op: '*', k: rng.int(CHAIN_MUL.min, Math.min(CHAIN_MUL.max, m - 1)) },
   );
   return { family: 'chain', start: rng.int(1, m - 1), ops, mod: m };
 }

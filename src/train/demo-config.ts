@@ -8,7 +8,8 @@ export interface DemoConfig {
   vocab: number;
   model: { layers: number; dModel: number; heads: number; ctx: number };
   pretrain: { epochs: number; batchSize: number; lr: number };
-  sft: { epochs: number; batchSize: number; lr: number };
+  /** pack: false trains one example per row at position 0, exactly as evaluation sees it. */
+  sft: { epochs: number; batchSize: number; lr: number; pack: boolean };
   rl: { steps: number; problemsPerStep: number; groupSize: number; lr: number };
   rc: {
     steps: number;
@@ -29,7 +30,7 @@ export const FULL_DEMO: DemoConfig = {
   vocab: 768,
   model: { layers: 2, dModel: 64, heads: 4, ctx: 320 },
   pretrain: { epochs: 1, batchSize: 8, lr: 3e-3 },
-  sft: { epochs: 24, batchSize: 16, lr: 3e-3 },
+  sft: { epochs: 12, batchSize: 16, lr: 3e-3, pack: false },
   rl: { steps: 40, problemsPerStep: 8, groupSize: 8, lr: 3e-4 },
   rc: { steps: 15, problemsPerStep: 4, groupSize: 8, lr: 3e-4, cycles: 3, states: 2 },
   eval: { samples: 1, temperature: 0.8, topP: 0.95, iterations: 3 },
@@ -43,7 +44,7 @@ export const QUICK_DEMO: DemoConfig = {
   vocab: 768,
   model: { layers: 1, dModel: 32, heads: 2, ctx: 384 },
   pretrain: { epochs: 1, batchSize: 8, lr: 3e-3 },
-  sft: { epochs: 1, batchSize: 16, lr: 3e-3 },
+  sft: { epochs: 1, batchSize: 16, lr: 3e-3, pack: false },
   rl: { steps: 2, problemsPerStep: 2, groupSize: 4, lr: 3e-4 },
   rc: { steps: 1, problemsPerStep: 2, groupSize: 4, lr: 3e-4, cycles: 2, states: 1 },
   eval: { samples: 1, temperature: 0.8, topP: 0.95, iterations: 3 },
