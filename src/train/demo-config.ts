@@ -33,7 +33,8 @@ export const FULL_DEMO: DemoConfig = {
   sft: { epochs: 12, batchSize: 16, lr: 3e-3, pack: false },
   rl: { steps: 40, problemsPerStep: 8, groupSize: 8, lr: 3e-4 },
   rc: { steps: 15, problemsPerStep: 4, groupSize: 8, lr: 3e-4, cycles: 3, states: 2 },
-  eval: { samples: 1, temperature: 0.8, topP: 0.95, iterations: 3 },
+  // Temperature chosen on the validation split (SFT model, pure): 0.8 → 21, 0.3 → 28, ~0 → 29 points.
+  eval: { samples: 1, temperature: 0.3, topP: 0.95, iterations: 3 },
 };
 
 export const QUICK_DEMO: DemoConfig = {
