@@ -2,22 +2,13 @@
 // programmatic grader or an LLM judge through a provider; `--reasoning-cache` trains refinement turns
 // from (problem + summary) states. Library: trainGrpo in src/train/grpo.ts.
 import type { Command } from 'commander';
-import { InputError } from '../core/errors.ts';
+import { nonNegative } from './number-options.ts';
 import type { Problem } from '../core/problem.ts';
 import { loadProblems } from '../data/index.ts';
 import { createGrader } from '../grading/index.ts';
 import { loadCheckpoint } from '../tiny/checkpoint.ts';
 import { buildSplits, rcPrompt, solvePrompt, summarizeToy, turnBudget } from '../toy/index.ts';
 import { trainGrpo } from '../train/grpo.ts';
-
-const num =
-  (name: string, integer = false) =>
-  (v: string) => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n)))
-      throw new InputError(`${name} must be a non-negative ${integer ? 'integer' : 'number'}, got "${v}"`);
-    return n;
-  };
 
 interface RlFlags {
   init: string;
@@ -56,29 +47,34 @@ export function registerRl(program: Command): void {
       'grade with this LLM rubric judge instead of the toy programmatic grader',
     )
     .option('--reasoning-cache', 'train refinement turns from reason → summarize states (toy summarizer)')
-    .option('--steps <n>', 'optimizer batches', num('--steps', true), 30)
-    .option('--problems-per-step <n>', 'prompts per step', num('--problems-per-step', true), 8)
-    .option('--group-size <n>', 'samples per prompt (G)', num('--group-size', true), 8)
+    .option('--steps <n>', 'optimizer batches', nonNegative('--steps', true), 30)
+    .option('--problems-per-step <n>', 'prompts per step', nonNegative('--problems-per-step', true), 8)
+    .option('--group-size <n>', 'samples per prompt (G)', nonNegative('--group-size', true), 8)
     .option(
       '--max-tokens <n>',
       'max new tokens per sample (default: the Olympiad-lite turn budget)',
-      num('--max-tokens', true),
+      nonNegative('--max-tokens', true),
     )
-    .option('--temperature <x>', 'sampling temperature', num('--temperature'), 1)
-    .option('--lr <x>', 'learning rate (constant)', num('--lr'), 3e-4)
-    .option('--eps <x>', 'clip range ε of the importance ratio', num('--eps'), 0.2)
-    .option('--entropy-coef <x>', 'entropy bonus coefficient', num('--entropy-coef'), 0)
-    .option('--grad-clip <x>', 'global grad-norm clip', num('--grad-clip'), 1)
-    .option('--minibatches <n>', 'optimizer steps per sampled batch', num('--minibatches', true), 2)
+    .option('--temperature <x>', 'sampling temperature', nonNegative('--temperature'), 1)
+    .option('--lr <x>', 'learning rate (constant)', nonNegative('--lr'), 3e-4)
+    .option('--eps <x>', 'clip range ε of the importance ratio', nonNegative('--eps'), 0.2)
+    .option('--entropy-coef <x>', 'entropy bonus coefficient', nonNegative('--entropy-coef'), 0)
+    .option('--grad-clip <x>', 'global grad-norm clip', nonNegative('--grad-clip'), 1)
+    .option('--minibatches <n>', 'optimizer steps per sampled batch', nonNegative('--minibatches', true), 2)
     .option(
       '--cycles <n>',
       'reasoning-cache: reason → summarize cycles per trajectory',
-      num('--cycles', true),
+      nonNegative('--cycles', true),
       3,
     )
-    .option('--states <n>', 'reasoning-cache: states sampled per trajectory', num('--states', true), 2)
-    .option('--save-every <n>', 'steps between checkpoints', num('--save-every', true), 5)
-    .option('--seed <n>', 'seed', num('--seed', true), 1)
+    .option(
+      '--states <n>',
+      'reasoning-cache: states sampled per trajectory',
+      nonNegative('--states', true),
+      2,
+    )
+    .option('--save-every <n>', 'steps between checkpoints', nonNegative('--save-every', true), 5)
+    .option('--seed <n>', 'seed', nonNegative('--seed', true), 1)
     .option('--resume', 'continue from the checkpoint in --out')
     .option('--json', 'print the result as JSON on stdout')
     .option('--quiet', 'no progress bar')

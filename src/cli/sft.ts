@@ -3,20 +3,12 @@
 // set for the given seed. Library: trainLm in src/train/lm-trainer.ts.
 import type { Command } from 'commander';
 import { InputError } from '../core/errors.ts';
+import { nonNegative } from './number-options.ts';
 import { loadCheckpoint } from '../tiny/checkpoint.ts';
 import { buildSftSet, buildSplits } from '../toy/index.ts';
 import { trainLm } from '../train/lm-trainer.ts';
 import { sftExamples } from '../train/recipe-data.ts';
 import { loadSftPairs } from '../train/sft-data.ts';
-
-const num =
-  (name: string, integer = false) =>
-  (v: string) => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n)))
-      throw new InputError(`${name} must be a non-negative ${integer ? 'integer' : 'number'}, got "${v}"`);
-    return n;
-  };
 
 interface SftFlags {
   init: string;
@@ -49,16 +41,20 @@ export function registerSft(program: Command): void {
       'SFT JSONL: {prompt, proof, grade?} or {messages}; default: the Olympiad-lite teacher set',
     )
     .option('--eval-data <file>', 'held-out SFT JSONL for eval loss')
-    .option('--min-grade <n>', 'keep records whose teacher grade is at least n (0–7)', num('--min-grade'))
-    .option('--epochs <n>', 'passes over the data', num('--epochs', true), 2)
-    .option('--batch <n>', 'rows per step', num('--batch', true), 16)
-    .option('--lr <x>', 'peak learning rate', num('--lr'), 3e-3)
+    .option(
+      '--min-grade <n>',
+      'keep records whose teacher grade is at least n (0–7)',
+      nonNegative('--min-grade'),
+    )
+    .option('--epochs <n>', 'passes over the data', nonNegative('--epochs', true), 2)
+    .option('--batch <n>', 'rows per step', nonNegative('--batch', true), 16)
+    .option('--lr <x>', 'peak learning rate', nonNegative('--lr'), 3e-3)
     .option('--schedule <kind>', 'cosine | constant (both with linear warm-up)', 'cosine')
-    .option('--warmup <n>', 'warm-up steps', num('--warmup', true))
+    .option('--warmup <n>', 'warm-up steps', nonNegative('--warmup', true))
     .option('--no-pack', 'one example per row instead of packing')
-    .option('--eval-every <n>', 'steps between eval losses', num('--eval-every', true), 25)
-    .option('--save-every <n>', 'steps between checkpoints', num('--save-every', true), 50)
-    .option('--seed <n>', 'data order seed (and teacher-set seed)', num('--seed', true), 1)
+    .option('--eval-every <n>', 'steps between eval losses', nonNegative('--eval-every', true), 25)
+    .option('--save-every <n>', 'steps between checkpoints', nonNegative('--save-every', true), 50)
+    .option('--seed <n>', 'data order seed (and teacher-set seed)', nonNegative('--seed', true), 1)
     .option('--resume', 'continue from the checkpoint in --out')
     .option('--json', 'print the result as JSON on stdout')
     .option('--quiet', 'no progress bar')
