@@ -17,6 +17,7 @@ import type { Tokenizer } from '../tiny/tokenizer.ts';
 import { groupAdvantages, grpoLoss } from './grpo-math.ts';
 import { TrainingDiverged } from './lm-trainer.ts';
 import { MetricsLog } from './metrics-log.ts';
+import { restoreTraining } from './restore.ts';
 import { type PromptGroup, type Rollout, gradeRollouts, sampleGroups } from './rollouts.ts';
 
 /** Reasoning-cache mode: trajectories of `cycles` reason → summarize turns, then refinement groups. */
@@ -118,9 +119,7 @@ export async function trainGrpo(
     const st = ck.trainerState as RlState | undefined;
     if (!st || st.steps !== o.steps || st.seed !== o.seed)
       throw new Error(`${ckptDir}: cannot resume: trainer state does not match this run's options`);
-    const loaded = new Map(ck.model.namedParameters().map((p) => [p.name, p.tensor.data]));
-    for (const p of params) p.tensor.data.set(loaded.get(p.name) ?? p.tensor.data);
-    if (ck.optimizerState) opt.loadState(ck.optimizerState);
+    restoreTraining(ckptDir, ck, params, opt);
     step = st.step;
   }
   metrics.truncate(step);

@@ -14,6 +14,7 @@ import { AdamW, clipGradNorm, cosineSchedule } from '../tiny/optim.ts';
 import { noGrad } from '../tiny/tensor.ts';
 import type { Tokenizer } from '../tiny/tokenizer.ts';
 import { MetricsLog } from './metrics-log.ts';
+import { restoreTraining } from './restore.ts';
 import { type Example, type Row, collate, packExamples } from './sequences.ts';
 
 export class TrainingDiverged extends Error {}
@@ -105,14 +106,7 @@ export async function trainLm(opts: LmTrainOptions): Promise<LmTrainResult> {
     if (!st || st.totalSteps !== totalSteps || st.seed !== opts.seed) {
       throw new Error(`${ckptDir}: cannot resume: trainer state does not match this run's data and options`);
     }
-    const loaded = new Map(ck.model.namedParameters().map((p) => [p.name, p.tensor.data]));
-    for (const p of params) {
-      const src = loaded.get(p.name);
-      if (!src || src.length !== p.tensor.data.length)
-        throw new Error(`${ckptDir}: parameter ${p.name} does not match`);
-      p.tensor.data.set(src);
-    }
-    if (ck.optimizerState) opt.loadState(ck.optimizerState);
+    restoreTraining(ckptDir, ck, params, opt);
     step = st.step;
   }
   metrics.truncate(step);

@@ -1,0 +1,23 @@
+// Restoring a training run from its last checkpoint: weights into the live parameters (every name and
+// size must match) and the optimizer's state, so a resumed run continues the same curve.
+import type { loadCheckpoint } from '../tiny/checkpoint.ts';
+import type { GPT } from '../tiny/gpt.ts';
+import type { AdamW } from '../tiny/optim.ts';
+
+type Loaded = Awaited<ReturnType<typeof loadCheckpoint>>;
+
+export function restoreTraining(
+  ckptDir: string,
+  ck: Loaded,
+  params: ReturnType<GPT['namedParameters']>,
+  opt: AdamW,
+): void {
+  const loaded = new Map(ck.model.namedParameters().map((p) => [p.name, p.tensor.data]));
+  for (const p of params) {
+    const src = loaded.get(p.name);
+    if (!src || src.length !== p.tensor.data.length)
+      throw new Error(`${ckptDir}: parameter ${p.name} does not match`);
+    p.tensor.data.set(src);
+  }
+  if (ck.optimizerState) opt.loadState(ck.optimizerState);
+}
