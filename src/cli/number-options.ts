@@ -32,3 +32,10 @@ export const nonNegative =
       throw new InputError(`${name} must be a non-negative ${integer ? 'integer' : 'number'}, got "${v}"`);
     return n;
   };
+
+/** A positive finite number (> 0), rejected with an InputError that names the flag. */
+export const positive = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new InputError(`${name} must be a positive number, got "${v}"`);
+  return n;
+};

@@ -2,7 +2,7 @@
 // programmatic grader or an LLM judge through a provider; `--reasoning-cache` trains refinement turns
 // from (problem + summary) states. Library: trainGrpo in src/train/grpo.ts.
 import type { Command } from 'commander';
-import { nonNegative } from './number-options.ts';
+import { nonNegative, positive } from './number-options.ts';
 import type { Problem } from '../core/problem.ts';
 import { loadProblems } from '../data/index.ts';
 import { createGrader } from '../grading/index.ts';
@@ -55,7 +55,12 @@ export function registerRl(program: Command): void {
       'max new tokens per sample (default: the Olympiad-lite turn budget)',
       nonNegative('--max-tokens', true),
     )
-    .option('--temperature <x>', 'sampling temperature', nonNegative('--temperature'), 1)
+    .option(
+      '--temperature <x>',
+      'sampling temperature; the policy trained is the model at this temperature',
+      positive('--temperature'),
+      1,
+    )
     .option('--lr <x>', 'learning rate (constant)', nonNegative('--lr'), 3e-4)
     .option('--eps <x>', 'clip range ε of the importance ratio', nonNegative('--eps'), 0.2)
     .option('--entropy-coef <x>', 'entropy bonus coefficient', nonNegative('--entropy-coef'), 0)

@@ -192,4 +192,23 @@ describe('KV cache, sampling and log-probs', () => {
     expect(Array.from(diff.mask.subarray(L - 1, 2 * (L - 1)))).toEqual([1, 1, ...new Array(L - 3).fill(0)]);
     expect(diff.entropy!.data[0]).toBeGreaterThan(0);
   });
+
+  it('log-probs at a temperature are the log-softmax of logits ÷ T, in both scorers', () => {
+    const seq = [1, 2, 3, 4, 5];
+    const T = 0.5;
+    const logits = model.forward(Int32Array.from(seq), 1, seq.length).data;
+    const V = model.config.vocab;
+    const fast = scoreLogProbs(model, [seq], { temperature: T })[0];
+    const diff = sequenceLogProbs(model, [seq], { temperature: T, entropy: true });
+    const plain = scoreLogProbs(model, [seq])[0];
+    for (let t = 0; t + 1 < seq.length; t++) {
+      const row = Array.from(logits.subarray(t * V, (t + 1) * V), (x) => x / T);
+      const max = Math.max(...row);
+      const lse = max + Math.log(row.reduce((z, x) => z + Math.exp(x - max), 0));
+      expect(fast[t]).toBeCloseTo(row[seq[t + 1]] - lse, 4);
+      expect(diff.logprobs.data[t]).toBeCloseTo(row[seq[t + 1]] - lse, 4);
+      expect(fast[t]).not.toBeCloseTo(plain[t], 3);
+    }
+    expect(() => scoreLogProbs(model, [seq], { temperature: 0 })).toThrow(/temperature must be > 0/);
+  });
 });

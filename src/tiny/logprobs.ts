@@ -3,7 +3,7 @@
 // loss, and a fast no-grad version (KV-cache forward, no tape) for scoring with old weights.
 import type { GPT } from './gpt.ts';
 import { KVCache, forwardCached } from './kv-cache.ts';
-import { slice } from './ops-basic.ts';
+import { mul, slice } from './ops-basic.ts';
 import { entropy, tokenLogProbs } from './ops-nn.ts';
 import type { Tensor } from './tensor.ts';
 
@@ -41,15 +41,25 @@ function pad(
   return { tokens, targets, mask, L };
 }
 
-/** Differentiable log-probs (and optionally entropy) of each next token of each sequence. */
+function checkTemperature(t: number): number {
+  if (!(t > 0) || !Number.isFinite(t)) throw new Error(`log-probs: temperature must be > 0 (got ${t})`);
+  return t;
+}
+
+/**
+ * Differentiable log-probs (and optionally entropy) of each next token of each sequence, under the
+ * model's distribution at `temperature` (logits ÷ T; default 1), the policy a sampler at T draws from.
+ */
 export function sequenceLogProbs(
   model: GPT,
   sequences: number[][],
-  opts: { entropy?: boolean } = {},
+  opts: { entropy?: boolean; temperature?: number } = {},
 ): SequenceLogProbs {
   const B = sequences.length;
+  const T = checkTemperature(opts.temperature ?? 1);
   const { tokens, targets, mask, L } = pad(model, sequences);
-  const logits = model.forward(tokens, B, L); // [B, L, V]
+  const raw = model.forward(tokens, B, L); // [B, L, V]
+  const logits = T === 1 ? raw : mul(raw, 1 / T);
   const lp = slice(tokenLogProbs(logits, targets), 1, 0, L - 1); // [B, L-1]
   const out: SequenceLogProbs = { logprobs: lp, mask, length: L };
   if (opts.entropy) out.entropy = slice(entropy(logits), 1, 0, L - 1); // [B, L-1]
@@ -57,15 +67,16 @@ export function sequenceLogProbs(
 }
 
 /**
- * Fast no-grad log-probs: for each sequence, log p(seq[t+1] | seq[0..t]) for t = 0..len-2.
- * Sequences are processed `batch` at a time.
+ * Fast no-grad log-probs: for each sequence, log p(seq[t+1] | seq[0..t]) for t = 0..len-2, at
+ * `temperature` (default 1). Sequences are processed `batch` at a time.
  */
 export function scoreLogProbs(
   model: GPT,
   sequences: number[][],
-  opts: { batch?: number } = {},
+  opts: { batch?: number; temperature?: number } = {},
 ): Float32Array[] {
   const batch = opts.batch ?? 16;
+  const inv = 1 / checkTemperature(opts.temperature ?? 1);
   const V = model.config.vocab;
   const out: Float32Array[] = [];
   for (let start = 0; start < sequences.length; start += batch) {
@@ -94,8 +105,8 @@ export function scoreLogProbs(
         let max = -Infinity;
         for (let j = 0; j < V; j++) if (r[j] > max) max = r[j];
         let z = 0;
-        for (let j = 0; j < V; j++) z += Math.exp(r[j] - max);
-        lp[t] = r[s[t + 1]] - max - Math.log(z);
+        for (let j = 0; j < V; j++) z += Math.exp((r[j] - max) * inv);
+        lp[t] = (r[s[t + 1]] - max) * inv - Math.log(z);
       }
       out.push(lp);
     }

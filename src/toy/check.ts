@@ -109,6 +109,7 @@ function falseClaim(t: Tally, msg: string): void {
 function checkChain(spec: ChainSpec, truth: number[], lines: ProofLine[], t: Tally): CheckpointResult[] {
   const L = spec.ops.length;
   const verified = new Array<boolean>(L + 1).fill(false);
+  const carriedOk = new Array<boolean>(L + 1).fill(false);
   const result = truth[L];
   let concluded = false;
   for (const line of lines) {
@@ -131,11 +132,12 @@ function checkChain(spec: ChainSpec, truth: number[], lines: ProofLine[], t: Tal
     } else if (line.kind === 'step-claim' && line.index >= 1 && line.index <= L) {
       t.unjustified++;
       t.errors.push(`Step ${LETTERS[line.index - 1]} asserts a value without computing it.`);
-    } else if (line.kind === 'given' && line.index >= 1 && line.index <= L) {
-      if (truth[line.index] !== line.value) {
+    } else if (line.kind === 'given' && line.index <= L) {
+      const bad = line.values.findIndex((v, i) => v !== truth[i + 1]);
+      if (bad >= 0) {
         t.zero = ZERO_FALSE_CARRY;
-        t.errors.push(`The carried value after step ${LETTERS[line.index - 1]} is false.`);
-      }
+        t.errors.push(`The carried value after step ${LETTERS[bad]} is false.`);
+      } else for (let i = 1; i <= line.index; i++) carriedOk[i] = true;
     } else if (line.kind === 'conclusion') {
       const m = /^The result is (\d+)$/.exec(line.text);
       if (!m) continue;
@@ -146,10 +148,11 @@ function checkChain(spec: ChainSpec, truth: number[], lines: ProofLine[], t: Tal
       }
     }
   }
-  // A carried value is checked (a false one zeroes the proof) and lets the next step start from it,
-  // but earns nothing itself: a final proof must establish its checkpoints, or a value that is right
-  // by chance (1 in m) would be worth full marks.
-  const ok = (s: number) => verified[s];
+  // A carried run of values (the reasoning cache's summary of earlier turns) counts as established
+  // when every value in it is right, from step a on: each value is checked against the one before it,
+  // exactly like a written step, and a single false value zeroes the proof, so guessing a run costs
+  // more than it can earn (all k values right by chance: 1 in m^k).
+  const ok = (s: number) => verified[s] || carriedOk[s];
   const ends = chainSegments(L);
   const per = 6 / ends.length;
   const out: CheckpointResult[] = ends.map((end, j) => {

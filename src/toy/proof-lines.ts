@@ -6,7 +6,8 @@ import { LETTERS } from './spec.ts';
 export type ProofLine =
   | { kind: 'step'; index: number; a: number; op: '+' | '*'; k: number; c: number }
   | { kind: 'step-claim'; index: number; value: number }
-  | { kind: 'given'; index: number; value: number }
+  /** Values after steps a, b, …, carried from earlier work (index = the last step carried). */
+  | { kind: 'given'; index: number; values: number[] }
   | { kind: 'case'; r: number; v: number }
   | { kind: 'case-claim'; r: number }
   | { kind: 'factor'; lhs: string; rhs: string }
@@ -16,7 +17,7 @@ export type ProofLine =
 
 const STEP = /^Step ([a-x])\. (\d+) ?([+*]) ?(\d+) ?≡ ?(\d+)\.?$/;
 const STEP_CLAIM = /^Step ([a-x])\. Clearly the value is (\d+)\.?$/;
-const GIVEN = /^Given\. Step ([a-x]) gives (\d+)\.?$/;
+const GIVEN = /^Given\. ((?:[A-X] \d+ )*[A-X] \d+)\.?$/;
 const CASE = /^Case (\d+) gives (\d+)\.?$/;
 const CASE_CLAIM = /^Case (\d+) is clear\.?$/;
 const FACTOR = /^Factor\. ([n0-9*+\-() ]+?) = ([n0-9*+\-() ]+?)\.?$/;
@@ -44,8 +45,16 @@ export function parseLine(raw: string): ProofLine | null {
         return { kind: 'step-claim', index: LETTERS.indexOf(m[1]) + 1, value: Number(m[2]) };
       return null;
     case 'G':
-      if ((m = GIVEN.exec(line)))
-        return { kind: 'given', index: LETTERS.indexOf(m[1]) + 1, value: Number(m[2]) };
+      if ((m = GIVEN.exec(line))) {
+        const parts = m[1].split(' ');
+        const values: number[] = [];
+        for (let i = 0; i < parts.length; i += 2) {
+          // The run must name the steps A, B, C, … in order: anything else carries nothing checkable.
+          if (parts[i] !== LETTERS[i / 2].toUpperCase()) return null;
+          values.push(Number(parts[i + 1]));
+        }
+        return { kind: 'given', index: values.length, values };
+      }
       return null;
     case 'C':
       if ((m = CASE.exec(line))) return { kind: 'case', r: Number(m[1]), v: Number(m[2]) };
@@ -79,7 +88,8 @@ export const render = {
   step: (index: number, a: number, op: string, k: number, c: number) =>
     `Step ${LETTERS[index - 1]}. ${a}${op}${k} ≡ ${c}.`,
   stepClaim: (index: number, value: number) => `Step ${LETTERS[index - 1]}. Clearly the value is ${value}.`,
-  given: (index: number, value: number) => `Given. Step ${LETTERS[index - 1]} gives ${value}.`,
+  /** values[i] is the value after step i+1; the list always starts at step a. */
+  given: (values: readonly number[]) => `Given. ${carried(values)}.`,
   case: (r: number, v: number) => `Case ${r} gives ${v}.`,
   caseClaim: (r: number) => `Case ${r} is clear.`,
   factor: (lhs: string, rhs: string) => `Factor. ${lhs} = ${rhs}.`,
@@ -88,3 +98,13 @@ export const render = {
   productClaim: (d: number) => `Product. Clearly the product is divisible by ${d}.`,
   conclusion: (text: string) => `Conclusion. ${text}. QED`,
 };
+
+/**
+ * "A 1 B 3 C 3 D 4": the values after steps a, b, c, d of a chain, each named by its step in capitals.
+ * Named values let a reader (or a small model copying a summary) find each one by its name; capitals
+ * keep those names apart from the lower-case step letters of the statement and the proof lines.
+ */
+export function carried(values: readonly number[]): string {
+  if (values.length === 0) throw new Error('nothing to carry');
+  return values.map((v, i) => `${LETTERS[i].toUpperCase()} ${v}`).join(' ');
+}

@@ -21,7 +21,9 @@ export const DEDUCTION_FALSE = 'Each false arithmetic or algebraic claim: -1 (at
 export const DEDUCTION_UNJUSTIFIED = 'Each value asserted without computation ("clearly ..."): -1';
 export const CAP_WRONG_CONCLUSION = 'The conclusion states a value other than the one to be proved';
 export const CAP_MISSING_CASE = 'Some residue class is not covered and no other complete route is given';
-export const ZERO_FALSE_CARRY = 'A result carried from earlier work ("Given.") that is false';
+export const ZERO_FALSE_CARRY = 'A value carried from earlier work ("Given.") that is false';
+export const CARRIED_VALUES =
+  'Values carried from earlier work ("Given. A 1 B 3 ...": the value after each step from a on) count as computed when every one is right';
 
 function range(from: number, to: number): string {
   return from === to ? `step ${LETTERS[from - 1]}` : `steps ${LETTERS[from - 1]} to ${LETTERS[to - 1]}`;
@@ -34,6 +36,7 @@ export function rubricFor(problemId: string, spec: ToySpec): Rubric {
     { description: DEDUCTION_UNJUSTIFIED, points: 1 },
   ];
   if (spec.family === 'chain') {
+    zeroCredit[0] = `Restating the claim, or listing values without computing them. Exception: ${CARRIED_VALUES}`;
     const ends = chainSegments(spec.ops.length);
     const per = 6 / ends.length;
     return {

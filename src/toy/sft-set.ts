@@ -6,6 +6,7 @@ import type { Problem } from '../core/problem.ts';
 import { Rng, deriveSeed } from '../core/rng.ts';
 import { fillPrompt, promptTemplate } from '../scaffolds/prompts.ts';
 import { checkProof } from './check.ts';
+import { metaOf } from './generate.ts';
 import { parseStatement } from './spec.ts';
 import { NOTHING_CARRIED, summaryText } from './summarizer.ts';
 import { DEFAULT_ERROR_RATES, type ErrorKind, type ErrorRates, teacherProof } from './teacher.ts';
@@ -46,6 +47,13 @@ export interface SftSetOptions {
   perProblem?: number;
   /** Probability of adding reasoning-cache rows (first and refinement turn) for a problem. */
   rcFraction?: number;
+  /** Refinement rows per reasoning-cache problem, each continuing from its own summary (default 1). */
+  refinePerProblem?: number;
+  /**
+   * When set, every long problem (the ones that need the reasoning cache) gets reasoning-cache rows,
+   * with this many refinement rows, whatever rcFraction says.
+   */
+  refinePerLong?: number;
 }
 
 export function buildSftSet(problems: readonly Problem[], opts: SftSetOptions): SftRow[] {
@@ -77,12 +85,16 @@ export function buildSftSet(problems: readonly Problem[], opts: SftSetOptions): 
       });
     };
     for (let i = 0; i < (opts.perProblem ?? 1); i++) add('solve', solvePrompt(problem), 0);
-    if (rng.next() >= (opts.rcFraction ?? 0.5)) continue;
+    const long = opts.refinePerLong !== undefined && metaOf(problem)?.length === 'long';
+    if (rng.next() >= (opts.rcFraction ?? 0.5) && !long) continue;
     add('rc-first', rcPrompt(problem, null), 0);
-    if (spec.family === 'chain') {
-      const from = rng.int(1, spec.ops.length);
-      add('rc-refine', rcPrompt(problem, summaryText(from, chainValues(spec)[from])), from);
-    } else add('rc-refine', rcPrompt(problem, NOTHING_CARRIED), 0);
+    const refines = long ? opts.refinePerLong! : (opts.refinePerProblem ?? 1);
+    for (let k = 0; k < refines; k++) {
+      if (spec.family === 'chain') {
+        const from = rng.int(1, spec.ops.length);
+        add('rc-refine', rcPrompt(problem, summaryText(chainValues(spec).slice(1, from + 1))), from);
+      } else add('rc-refine', rcPrompt(problem, NOTHING_CARRIED), 0);
+    }
   }
   return rows;
 }

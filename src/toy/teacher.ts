@@ -53,11 +53,11 @@ function wrongValue(rng: Rng, right: number, m: number): number {
   return mod(right + rng.int(1, m - 1), m);
 }
 
-/** Chain steps from `from` (exclusive) to the end, optionally opening with a carried value. */
+/** Chain steps from `from` (exclusive) to the end, opening with the values carried up to `from`. */
 function chainLines(spec: ChainSpec, from: number, error: ErrorKind | null, rng: Rng): string[] {
   const L = spec.ops.length;
   const truth = chainValues(spec);
-  const lines: string[] = from > 0 ? [render.given(from, truth[from])] : [];
+  const lines: string[] = from > 0 ? [render.given(truth.slice(1, from + 1))] : [];
   const at = rng.int(from + 1, L);
   let v = truth[from];
   for (let i = from + 1; i <= L; i++) {
@@ -110,7 +110,7 @@ function roadsProof(spec: RoadsSpec, route: 'cases' | 'factor', error: ErrorKind
 }
 
 /**
- * Writes a proof of `spec`. For chains, `from` > 0 writes a continuation that carries the value after
+ * Writes a proof of `spec`. For chains, `from` > 0 writes a continuation that carries the values up to
  * step `from` (the refinement turn of the reasoning cache).
  */
 export function teacherProof(spec: ToySpec, rng: Rng, rates: ErrorRates, from = 0): TeacherProof {

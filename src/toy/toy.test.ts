@@ -4,11 +4,13 @@ import { RubricSchema, rubricMaxPoints } from '../core/rubric.ts';
 import {
   DEFAULT_ERROR_RATES,
   ERROR_KINDS,
+  NO_ERRORS,
   buildSftSet,
   buildSplits,
   checkProof,
   createToyGrader,
   generateSpec,
+  metaOf,
   parseStatement,
   pretrainCorpus,
   respondAsToyJudge,
@@ -51,13 +53,19 @@ const table: Array<[string, string, string[], number]> = [
     7,
   ],
   ['chain: wrong operation', CHAIN, [A, 'Step b. 5*2 ≡ 3.', C, D, END], 4],
-  ['chain: true carried value earns nothing itself', CHAIN, ['Given. Step c gives 0.', D, END], 3],
+  ['chain: true carried run from step a counts', CHAIN, ['Given. A 5 B 0 C 0.', D, END], 7],
+  ['chain: carried run alone, no last step', CHAIN, ['Given. A 5 B 0.', END], 2],
+  ['chain: one carried value', CHAIN, ['Given. A 5.', B, C, D, END], 7],
   [
-    'chain: false carried value',
+    'chain: false carried value zeroes the proof',
     CHAIN,
-    ['Given. Step c gives 3.', 'Step d. 3+1 ≡ 4.', 'Conclusion. The result is 4. QED'],
+    ['Given. A 5 B 0 C 3.', 'Step d. 3+1 ≡ 4.', 'Conclusion. The result is 4. QED'],
     0,
   ],
+  ['chain: one false value early in a carried run zeroes it', CHAIN, ['Given. A 6 B 0 C 0.', D, END], 0],
+  ['chain: a run that does not start at step a is not a carry', CHAIN, ['Given. B 0 C 0.', D, END], 3],
+  ['chain: a run with a gap is not a carry', CHAIN, ['Given. A 5 C 0.', D, END], 3],
+  ['chain: lower-case names are not a carry', CHAIN, ['Given. a 5 b 0 c 0.', D, END], 3],
   ['chain: conclusion only', CHAIN, [END], 0],
   ['chain: empty', CHAIN, [], 0],
   ['cases: complete', CASES, [...K, 'Conclusion. Every case gives 0 or 2. QED'], 7],
@@ -216,6 +224,27 @@ describe('Olympiad-lite generation', () => {
     expect(rows.some((r) => r.kind === 'rc-refine' && r.proof.startsWith('Given.'))).toBe(true);
   });
 
+  it('gives every long problem reasoning-cache rows when asked, and error-free refinements carry true values', () => {
+    const rows = buildSftSet(splits.train, { seed: 1, rcFraction: 0, refinePerLong: 3, rates: NO_ERRORS });
+    const long = splits.train.filter((p) => metaOf(p)?.length === 'long');
+    expect(long.length).toBeGreaterThan(0);
+    for (const p of long) {
+      const mine = rows.filter((r) => r.problemId === p.id);
+      expect(mine.map((r) => r.kind).sort()).toEqual([
+        'rc-first',
+        'rc-refine',
+        'rc-refine',
+        'rc-refine',
+        'solve',
+      ]);
+    }
+    expect(rows.filter((r) => r.kind !== 'solve').every((r) => long.some((p) => p.id === r.problemId))).toBe(
+      true,
+    );
+    const refines = rows.filter((r) => r.kind === 'rc-refine');
+    expect(refines.every((r) => r.grade === 7 && /^Given\. A \d/.test(r.proof))).toBe(true);
+  });
+
   it('pretraining corpus has no house-style proofs and no held-out statements', () => {
     const text = pretrainCorpus({ seed: 1, lines: 500, statements: splits.train.map((p) => p.statement) });
     expect(text).not.toMatch(/^Step [a-x]\./m);
@@ -223,14 +252,23 @@ describe('Olympiad-lite generation', () => {
     for (const p of splits.test) expect(text.includes(p.statement)).toBe(false);
   });
 
-  it('summarizer carries the furthest claimed step and replaces the summary', () => {
+  it('summarizer carries the unbroken run of claimed values from step a, unchecked', () => {
     const problem = { id: 'p', statement: CHAIN };
     const s1 = summarizeToy({ problem, summary: null, reasoning: [A, B].join('\n') });
-    expect(s1).toBe('Known: step b gives 0.');
+    expect(s1).toBe('Known: A 5 B 0.');
     expect(summarizeToy({ problem, summary: s1, reasoning: 'garbage' })).toBe(s1);
-    expect(summarizeToy({ problem, summary: s1, reasoning: ['Given. Step b gives 0.', C].join('\n') })).toBe(
-      'Known: step c gives 0.',
+    expect(summarizeToy({ problem, summary: s1, reasoning: ['Given. A 5 B 0.', C].join('\n') })).toBe(
+      'Known: A 5 B 0 C 0.',
     );
+    // as claimed: a false value is carried; a gap ends the run
+    expect(summarizeToy({ problem, summary: null, reasoning: ['Step a. 3*4 ≡ 6.', C].join('\n') })).toBe(
+      'Known: A 6.',
+    );
+    expect(summarizeToy({ problem, summary: null, reasoning: [B, C].join('\n') })).toBe(
+      'Known: nothing carried.',
+    );
+    // a summary whose run ends at step a carries over
+    expect(summarizeToy({ problem, summary: 'Known: A 5.', reasoning: B })).toBe('Known: A 5 B 0.');
     expect(
       summarizeToy({ problem: { id: 'q', statement: CASES }, summary: null, reasoning: K.join('\n') }),
     ).toBe('Known: nothing carried.');

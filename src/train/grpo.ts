@@ -113,6 +113,7 @@ export async function trainGrpo(
   const opt = new AdamW(params, { lr: o.lr, weightDecay: o.weightDecay ?? 0.01 });
   const eps = o.eps ?? 0.2;
   const minibatches = o.minibatches ?? 2;
+  const temperature = o.temperature ?? 1;
   let step = 0;
   if (o.resume && existsSync(ckptDir)) {
     const ck = await loadCheckpoint(ckptDir);
@@ -152,7 +153,7 @@ export async function trainGrpo(
       groups,
       groupSize: o.groupSize,
       maxNewTokens: o.maxNewTokens,
-      temperature: o.temperature ?? 1,
+      temperature,
       seed: deriveSeed(seed, 'groups'),
     });
     const rollouts = await gradeRollouts(sampled, o.grader);
@@ -174,14 +175,16 @@ export async function trainGrpo(
     };
     if (trainable.length) {
       const seqs = trainable.map((r) => [...r.prompt, ...r.completion]);
-      const old = scoreLogProbs(o.model, seqs);
+      // The policy is the model at the sampling temperature (as the reference's trainer divides its
+      // logits by the sampler's T), so old and new log-probs are both taken at it.
+      const old = scoreLogProbs(o.model, seqs, { temperature });
       const per = Math.ceil(trainable.length / minibatches);
       for (let mb = 0; mb < trainable.length; mb += per) {
         const idx = Array.from({ length: Math.min(per, trainable.length - mb) }, (_, j) => mb + j);
         const lp = sequenceLogProbs(
           o.model,
           idx.map((i) => seqs[i]),
-          { entropy: true },
+          { entropy: true, temperature },
         );
         const T = lp.length - 1;
         const size = idx.length * T;
