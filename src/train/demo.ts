@@ -15,13 +15,14 @@ import {
   buildSftSet,
   buildSplits,
   createToyGrader,
+  longestSummary,
   pretrainCorpus,
   rcPrompt,
   solvePrompt,
   summarizeToy,
   turnBudget,
 } from '../toy/index.ts';
-import { type DemoConfig, FULL_DEMO, QUICK_DEMO } from './demo-config.ts';
+import { type DemoConfig, type DemoOverrides, FULL_DEMO, QUICK_DEMO, withOverrides } from './demo-config.ts';
 import { type SummaryRow, demoRows, formatTable, readScores } from './demo-summary.ts';
 import { writeDemoPlots } from './demo-plots.ts';
 import { trainGrpo } from './grpo.ts';
@@ -38,8 +39,13 @@ export interface DemoOptions {
   quick?: boolean;
   force?: boolean;
   quiet?: boolean;
+  /**
+   * Split the stages are evaluated on: 'test' (the default, for the table) or 'validation' (for
+   * choosing settings without looking at test).
+   */
+  evalSplit?: 'test' | 'validation';
   /** Overrides of the chosen config (tests, experiments). */
-  config?: Partial<DemoConfig>;
+  config?: DemoOverrides;
   log?: (line: string) => void;
 }
 
@@ -57,7 +63,7 @@ const writeJsonl = (path: string, rows: readonly unknown[]) =>
 export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   const started = performance.now();
   const seed = opts.seed ?? 1;
-  const cfg: DemoConfig = { ...(opts.quick ? QUICK_DEMO : FULL_DEMO), ...opts.config };
+  const cfg: DemoConfig = withOverrides(opts.quick ? QUICK_DEMO : FULL_DEMO, opts.config ?? {});
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const { dir } = prepareRunDir({ out: opts.out, root: 'runs', prefix: 'demo', force: opts.force });
   const quiet = opts.quiet;
@@ -65,8 +71,19 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
 
   // Data: splits, the teacher's SFT set (unfiltered, graded), the corpus, the tokenizer.
   const splits = buildSplits({ seed, train: cfg.train, validation: cfg.validation, test: cfg.test });
-  const rows = buildSftSet(splits.train, { seed });
-  const validRows = buildSftSet(splits.validation, { seed, rates: NO_ERRORS });
+  const rows = buildSftSet(splits.train, {
+    seed,
+    rcFraction: cfg.sft.rcFraction,
+    refinePerProblem: cfg.sft.refinePerProblem,
+    refinePerLong: cfg.sft.refinePerLong || undefined,
+  });
+  const validRows = buildSftSet(splits.validation, {
+    seed,
+    rates: NO_ERRORS,
+    rcFraction: cfg.sft.rcFraction,
+    refinePerProblem: cfg.sft.refinePerProblem,
+    refinePerLong: cfg.sft.refinePerLong || undefined,
+  });
   const corpus = pretrainCorpus({
     seed,
     lines: cfg.corpusLines,
@@ -82,7 +99,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   // The budget comes from training problems only; the test split is never looked at for tuning.
   const budget = turnBudget(count, splits.train).tokens;
   const longestPrompt = Math.max(
-    ...splits.train.map((p) => promptIds(tokenizer, rcPrompt(p, 'Known: step x gives 0.')).length),
+    ...splits.train.map((p) => promptIds(tokenizer, rcPrompt(p, longestSummary(p))).length),
   );
   if (longestPrompt + budget > cfg.model.ctx) {
     throw new Error(
@@ -115,7 +132,10 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     train: sftExamples(tokenizer, rows, cfg.model.ctx),
     eval: sftExamples(tokenizer, validRows, cfg.model.ctx),
     evalEvery: 25,
-    ...cfg.sft,
+    epochs: cfg.sft.epochs,
+    batchSize: cfg.sft.batchSize,
+    lr: cfg.sft.lr,
+    pack: cfg.sft.pack,
     seed,
     label: 'sft',
     quiet,
@@ -149,6 +169,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     problemsPerStep: cfg.rc.problemsPerStep,
     groupSize: cfg.rc.groupSize,
     lr: cfg.rc.lr,
+    temperature: cfg.rc.temperature,
     maxNewTokens: budget,
     seed,
     label: 'rc-rl',
@@ -156,6 +177,9 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     meta: meta('rc-rl'),
   });
 
+  const evalSplit = opts.evalSplit ?? 'test';
+  const evalProblems = splits[evalSplit];
+  if (evalSplit !== 'test') log(`evaluating on the ${evalSplit} split`);
   const evalDirs: string[] = [];
   const scores: Array<{ stage: string; scaffold: string; scores: Map<string, number> }> = [];
   for (const stage of STAGES) {
@@ -167,7 +191,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
       for (const scaffold of SCAFFOLDS) {
         const out = join(dir, 'eval', `${stage}-${scaffold}`);
         await runEval({
-          problems: splits.test,
+          problems: evalProblems,
           provider,
           grader,
           scaffold,
@@ -190,14 +214,14 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
       await provider.close?.();
     }
   }
-  const summary = demoRows(scores, splits.test, seed);
+  const summary = demoRows(scores, evalProblems, seed);
   writeFileSync(join(dir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-  await writeDemoPlots({ dir, stages: STAGES, scores, problems: splits.test, evalDirs });
+  await writeDemoPlots({ dir, stages: STAGES, scores, problems: evalProblems, evalDirs });
   const seconds = (performance.now() - started) / 1000;
   const table = formatTable(summary);
   writeFileSync(
     join(dir, 'summary.md'),
-    `# qed demo (seed ${seed}${opts.quick ? ', quick' : ''})\n\nMean score/7 in points of 100 (summary.json holds it as a fraction), 95% bootstrap CI over test problems. Summarizer: ${SUMMARIZER_NAME}. Wall time ${seconds.toFixed(0)} s.\n\n${table}\n`,
+    `# qed demo (seed ${seed}${opts.quick ? ', quick' : ''}${evalSplit === 'test' ? '' : `, ${evalSplit} split`})\n\nMean score/7 in points of 100 (summary.json holds it as a fraction), 95% bootstrap CI over test problems. Summarizer: ${SUMMARIZER_NAME}. Wall time ${seconds.toFixed(0)} s.\n\n${table}\n`,
   );
   return { dir, rows: summary, table, seconds, turnBudget: budget };
 }

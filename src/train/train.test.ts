@@ -140,4 +140,31 @@ describe('qed demo --quick', () => {
     expect(readFileSync(join(out, 'training-curves.svg'), 'utf8')).toMatch(/^<svg/);
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/score-by-difficulty|<svg/);
   }, 110_000);
+
+  it('evaluates on the validation split when asked, with overrides applied', async () => {
+    const out = join(root, 'demo-val');
+    await runDemo({
+      out,
+      quick: true,
+      seed: 2,
+      quiet: true,
+      log: () => {},
+      evalSplit: 'validation',
+      config: { rl: { steps: 1 }, rc: { steps: 1 } },
+    });
+    const ids = (f: string) =>
+      new Set(
+        readFileSync(join(out, f), 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => (JSON.parse(l) as { problemId?: string; id?: string }).problemId ?? JSON.parse(l).id),
+      );
+    expect(ids('eval/sft-pure/grades.jsonl')).toEqual(ids('data/validation.jsonl'));
+    expect(
+      readFileSync(join(out, 'rl', 'metrics.jsonl'), 'utf8')
+        .trim()
+        .split('\n'),
+    ).toHaveLength(1);
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toMatch(/validation split/);
+  }, 110_000);
 });
