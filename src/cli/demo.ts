@@ -1,9 +1,13 @@
 // `qed demo`: the whole recipe on Olympiad-lite (pretrain → SFT → RL → RC-RL), every stage evaluated
 // with `pure` and `reasoning-cache`; prints the table (stdout), progress on stderr, `--json` prints
 // summary.json's rows instead. Library: runDemo in src/train/demo.ts.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
+import { prepareRunDir } from '../core/run-dir.ts';
 import { InputError } from '../core/errors.ts';
 import { readDemoConfig } from '../train/demo-config.ts';
+import { formatSeedTable, seedMeanRows } from '../train/demo-summary.ts';
 import { runDemo } from '../train/demo.ts';
 
 interface DemoFlags {
@@ -15,6 +19,7 @@ interface DemoFlags {
   quiet?: boolean;
   evalSplit: 'test' | 'validation';
   config?: string;
+  seeds?: number[];
 }
 
 export function registerDemo(program: Command): void {
@@ -48,16 +53,48 @@ export function registerDemo(program: Command): void {
       'test',
     )
     .option('--config <file>', 'JSON file of size overrides, e.g. {"rl": {"steps": 80}} (see demo-config.ts)')
+    .option(
+      '--seeds <list>',
+      'run once per seed (comma-separated, e.g. 1,2,3) into DIR/seed-N and report the mean over seeds',
+      (v: string) => {
+        const seeds = v.split(',').map((x) => Number(x.trim()));
+        if (!seeds.length || seeds.some((n) => !Number.isInteger(n) || n < 0))
+          throw new InputError(`--seeds must be comma-separated non-negative integers, got "${v}"`);
+        if (new Set(seeds).size !== seeds.length) throw new InputError(`--seeds repeats a seed: "${v}"`);
+        return seeds;
+      },
+    )
     .action(async (flags: DemoFlags) => {
-      const r = await runDemo({
+      const common = {
         evalSplit: flags.evalSplit,
         config: flags.config ? readDemoConfig(flags.config) : undefined,
-        out: flags.out,
-        seed: flags.seed,
         quick: flags.quick,
         force: flags.force,
         quiet: flags.quiet,
-      });
+      };
+      if (flags.seeds) {
+        const { dir } = prepareRunDir({
+          out: flags.out,
+          root: 'runs',
+          prefix: 'demo-seeds',
+          force: flags.force,
+        });
+        const runs = [];
+        for (const seed of flags.seeds) {
+          const r = await runDemo({ ...common, seed, out: join(dir, `seed-${seed}`) });
+          runs.push({ seed, rows: r.rows, seconds: r.seconds });
+          process.stderr.write(`seed ${seed}: ${r.seconds.toFixed(0)} s\n`);
+        }
+        const rows = seedMeanRows(runs);
+        writeFileSync(join(dir, 'summary-seeds.json'), `${JSON.stringify(rows, null, 2)}\n`);
+        if (flags.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+        else
+          process.stdout.write(
+            `\nmean score/7 (points of 100) over seeds ${flags.seeds.join(', ')} (each seed in brackets), held-out ${flags.evalSplit} split\n${formatSeedTable(rows)}\n\nwall time per seed: ${runs.map((r) => `${r.seconds.toFixed(0)} s`).join(', ')}; runs in ${dir}\n`,
+          );
+        return;
+      }
+      const r = await runDemo({ ...common, out: flags.out, seed: flags.seed });
       if (flags.json) process.stdout.write(`${JSON.stringify(r.rows, null, 2)}\n`);
       else {
         process.stdout.write(

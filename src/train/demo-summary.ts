@@ -74,3 +74,49 @@ export function formatTable(rows: readonly SummaryRow[]): string {
   }
   return lines.join('\n');
 }
+
+export interface SeedRow {
+  stage: string;
+  scaffold: string;
+  split: 'short' | 'long' | 'all';
+  /** Mean over seeds of each seed's mean score/7 (a fraction in [0, 1]). */
+  mean: number;
+  /** Each seed's mean, in the order of the runs. */
+  perSeed: number[];
+  seeds: number[];
+}
+
+/** Mean over several demo runs (one per seed) of each stage × scaffold × split row. */
+export function seedMeanRows(runs: ReadonlyArray<{ seed: number; rows: readonly SummaryRow[] }>): SeedRow[] {
+  if (!runs.length) throw new Error('no demo runs to average');
+  return runs[0].rows.map((r) => {
+    const perSeed = runs.map((run) => {
+      const m = run.rows.find((x) => x.stage === r.stage && x.scaffold === r.scaffold && x.split === r.split);
+      if (!m) throw new Error(`seed ${run.seed}: no row for ${r.stage} / ${r.scaffold} / ${r.split}`);
+      return m.mean;
+    });
+    return {
+      stage: r.stage,
+      scaffold: r.scaffold,
+      split: r.split,
+      mean: perSeed.reduce((a, b) => a + b, 0) / perSeed.length,
+      perSeed,
+      seeds: runs.map((x) => x.seed),
+    };
+  });
+}
+
+/** Markdown table of seed means: "mean (seed 1 / seed 2 / …)" in points of 100. */
+export function formatSeedTable(rows: readonly SeedRow[]): string {
+  const lines = ['| stage | scaffold | short | long | all |', '|---|---|---|---|---|'];
+  const keys = [...new Set(rows.map((r) => `${r.stage}\u0000${r.scaffold}`))];
+  for (const key of keys) {
+    const [stage, scaffold] = key.split('\u0000');
+    const cell = (split: string) => {
+      const r = rows.find((x) => x.stage === stage && x.scaffold === scaffold && x.split === split);
+      return r ? `${pct(r.mean)} (${r.perSeed.map((v) => (100 * v).toFixed(1)).join(' / ')})` : '-';
+    };
+    lines.push(`| ${stage} | ${scaffold} | ${cell('short')} | ${cell('long')} | ${cell('all')} |`);
+  }
+  return lines.join('\n');
+}
