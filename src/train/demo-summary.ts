@@ -60,19 +60,27 @@ export function demoRows(
 
 const pct = (x: number) => (100 * x).toFixed(1).padStart(5);
 
-/** Markdown table: one line per stage × scaffold, columns short / long / all as "mean [low, high]" in points of 100. */
-export function formatTable(rows: readonly SummaryRow[]): string {
+/** One Markdown line per stage × scaffold (in first-seen order), columns short / long / all. */
+function stageTable<R extends { stage: string; scaffold: string; split: string }>(
+  rows: readonly R[],
+  cell: (row: R) => string,
+): string {
   const lines = ['| stage | scaffold | short | long | all |', '|---|---|---|---|---|'];
   const keys = [...new Set(rows.map((r) => `${r.stage}\u0000${r.scaffold}`))];
   for (const key of keys) {
     const [stage, scaffold] = key.split('\u0000');
-    const cell = (split: string) => {
+    const at = (split: string) => {
       const r = rows.find((x) => x.stage === stage && x.scaffold === scaffold && x.split === split);
-      return r ? `${pct(r.mean)} [${pct(r.ci[0])}, ${pct(r.ci[1])}]` : '-';
+      return r ? cell(r) : '-';
     };
-    lines.push(`| ${stage} | ${scaffold} | ${cell('short')} | ${cell('long')} | ${cell('all')} |`);
+    lines.push(`| ${stage} | ${scaffold} | ${at('short')} | ${at('long')} | ${at('all')} |`);
   }
   return lines.join('\n');
+}
+
+/** Markdown table: one line per stage × scaffold, columns short / long / all as "mean [low, high]" in points of 100. */
+export function formatTable(rows: readonly SummaryRow[]): string {
+  return stageTable(rows, (r) => `${pct(r.mean)} [${pct(r.ci[0])}, ${pct(r.ci[1])}]`);
 }
 
 export interface SeedRow {
@@ -108,15 +116,8 @@ export function seedMeanRows(runs: ReadonlyArray<{ seed: number; rows: readonly 
 
 /** Markdown table of seed means: "mean (seed 1 / seed 2 / …)" in points of 100. */
 export function formatSeedTable(rows: readonly SeedRow[]): string {
-  const lines = ['| stage | scaffold | short | long | all |', '|---|---|---|---|---|'];
-  const keys = [...new Set(rows.map((r) => `${r.stage}\u0000${r.scaffold}`))];
-  for (const key of keys) {
-    const [stage, scaffold] = key.split('\u0000');
-    const cell = (split: string) => {
-      const r = rows.find((x) => x.stage === stage && x.scaffold === scaffold && x.split === split);
-      return r ? `${pct(r.mean)} (${r.perSeed.map((v) => (100 * v).toFixed(1)).join(' / ')})` : '-';
-    };
-    lines.push(`| ${stage} | ${scaffold} | ${cell('short')} | ${cell('long')} | ${cell('all')} |`);
-  }
-  return lines.join('\n');
+  return stageTable(
+    rows,
+    (r) => `${pct(r.mean)} (${r.perSeed.map((v) => (100 * v).toFixed(1)).join(' / ')})`,
+  );
 }
