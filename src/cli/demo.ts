@@ -9,6 +9,7 @@ import { InputError } from '../core/errors.ts';
 import { readDemoConfig } from '../train/demo-config.ts';
 import { formatSeedTable, seedMeanRows } from '../train/demo-summary.ts';
 import { runDemo } from '../train/demo.ts';
+import { nonNegative } from './number-options.ts';
 
 interface DemoFlags {
   quick?: boolean;
@@ -27,17 +28,7 @@ export function registerDemo(program: Command): void {
     .command('demo')
     .description('run the QED-Nano recipe end to end on Olympiad-lite and evaluate every stage')
     .option('--quick', 'tiny sizes (under a minute), for tests and a first look')
-    .option(
-      '--seed <n>',
-      'seed for data, model and sampling',
-      (v: string) => {
-        const n = Number(v);
-        if (!Number.isInteger(n) || n < 0)
-          throw new InputError(`--seed must be a non-negative integer, got "${v}"`);
-        return n;
-      },
-      1,
-    )
+    .option('--seed <n>', 'seed for data, model and sampling', nonNegative('--seed', true), 1)
     .option('--out <dir>', 'output directory (default: runs/demo-<time>-<hash>)')
     .option('--force', 'overwrite a non-empty --out directory')
     .option('--json', 'print the summary rows as JSON on stdout')

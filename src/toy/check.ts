@@ -109,7 +109,6 @@ function falseClaim(t: Tally, msg: string): void {
 function checkChain(spec: ChainSpec, truth: number[], lines: ProofLine[], t: Tally): CheckpointResult[] {
   const L = spec.ops.length;
   const verified = new Array<boolean>(L + 1).fill(false);
-  const carriedOk = new Array<boolean>(L + 1).fill(false);
   const result = truth[L];
   let concluded = false;
   for (const line of lines) {
@@ -133,11 +132,15 @@ function checkChain(spec: ChainSpec, truth: number[], lines: ProofLine[], t: Tal
       t.unjustified++;
       t.errors.push(`Step ${LETTERS[line.index - 1]} asserts a value without computing it.`);
     } else if (line.kind === 'given' && line.index <= L) {
+      // A carried run of values (the reasoning cache's summary of earlier turns) counts as established
+      // when every value in it is right, from step a on: each value is checked against the truth like
+      // a written step, and a single false value zeroes the proof, so guessing a run costs more than
+      // it can earn (all k values right by chance: 1 in m^k).
       const bad = line.values.findIndex((v, i) => v !== truth[i + 1]);
       if (bad >= 0) {
         t.zero = ZERO_FALSE_CARRY;
         t.errors.push(`The carried value after step ${LETTERS[bad]} is false.`);
-      } else for (let i = 1; i <= line.index; i++) carriedOk[i] = true;
+      } else for (let i = 1; i <= line.index; i++) verified[i] = true;
     } else if (line.kind === 'conclusion') {
       const m = /^The result is (\d+)$/.exec(line.text);
       if (!m) continue;
@@ -148,20 +151,15 @@ function checkChain(spec: ChainSpec, truth: number[], lines: ProofLine[], t: Tal
       }
     }
   }
-  // A carried run of values (the reasoning cache's summary of earlier turns) counts as established
-  // when every value in it is right, from step a on: each value is checked against the one before it,
-  // exactly like a written step, and a single false value zeroes the proof, so guessing a run costs
-  // more than it can earn (all k values right by chance: 1 in m^k).
-  const ok = (s: number) => verified[s] || carriedOk[s];
   const ends = chainSegments(L);
   const per = 6 / ends.length;
   const out: CheckpointResult[] = ends.map((end, j) => {
     const from = j === 0 ? 1 : ends[j - 1] + 1;
     let all = true;
-    for (let s = from; s <= end; s++) all &&= ok(s);
+    for (let s = from; s <= end; s++) all &&= verified[s];
     return { id: `seg-${j + 1}`, awarded: all ? per : 0, points: per };
   });
-  const conclusionOk = concluded && ok(L);
+  const conclusionOk = concluded && verified[L];
   if (concluded && !conclusionOk)
     t.errors.push('The conclusion does not follow: the last step is not established.');
   if (!concluded && !t.cap) t.errors.push('No correct conclusion.');
