@@ -95,9 +95,7 @@ static napi_value k_adamw(napi_env env, napi_callback_info info) {
   c.wd = (float)num(&a, 8);
   c.bias1 = (float)num(&a, 9);
   c.bias2 = (float)num(&a, 10);
-  size_t n = 0;
-  napi_typedarray_type t;
-  if (!a.bad) napi_get_typedarray_info(env, a.argv[0], &t, &n, NULL, NULL, NULL);
+  size_t n = len(&a, 0);
   if (!a.bad) parallel_for(adamw_range, &c, (long)n, 65536);
   return done(&a);
 }
@@ -109,9 +107,7 @@ static napi_value k_add(napi_env env, napi_callback_info info) {
   get_args(env, info, &a);
   const float *x = arr(&a, 0), *y = arr(&a, 1);
   float *out = arr(&a, 2);
-  size_t n = 0;
-  napi_typedarray_type t;
-  if (!a.bad) napi_get_typedarray_info(env, a.argv[2], &t, &n, NULL, NULL, NULL);
+  size_t n = len(&a, 2);
   if (!a.bad)
     for (size_t i = 0; i < n; i++) out[i] = x[i] + y[i];
   return done(&a);
@@ -122,9 +118,7 @@ static napi_value k_accumulate(napi_env env, napi_callback_info info) {
   get_args(env, info, &a);
   float *dst = arr(&a, 0);
   const float *src = arr(&a, 1);
-  size_t n = 0;
-  napi_typedarray_type t;
-  if (!a.bad) napi_get_typedarray_info(env, a.argv[0], &t, &n, NULL, NULL, NULL);
+  size_t n = len(&a, 0);
   if (!a.bad)
     for (size_t i = 0; i < n; i++) dst[i] += src[i];
   return done(&a);

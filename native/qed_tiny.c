@@ -101,6 +101,16 @@ static void *arr(Args *a, size_t i) {
   return data;
 }
 
+/* Element count of typed-array argument i (0, and the call marked bad, when it is not one). */
+static size_t len(Args *a, size_t i) {
+  size_t n = 0;
+  napi_typedarray_type type;
+  if (!a->bad && (i >= a->argc ||
+                  napi_get_typedarray_info(a->env, a->argv[i], &type, &n, NULL, NULL, NULL) != napi_ok))
+    a->bad = 1;
+  return n;
+}
+
 static double num(Args *a, size_t i) {
   double v = 0;
   if (i >= a->argc || napi_get_value_double(a->env, a->argv[i], &v) != napi_ok) a->bad = 1;
@@ -294,9 +304,7 @@ static napi_value k_gelu_fwd(napi_env env, napi_callback_info info) {
   GeluCtx c = {0};
   c.x = arr(&a, 0);
   c.out = arr(&a, 1);
-  size_t n = 0;
-  napi_typedarray_type t;
-  if (!a.bad) napi_get_typedarray_info(env, a.argv[0], &t, &n, NULL, NULL, NULL);
+  size_t n = len(&a, 0);
   if (!a.bad) parallel_for(gelu_fwd_range, &c, (long)n, 16384);
   return done(&a);
 }
@@ -308,9 +316,7 @@ static napi_value k_gelu_bwd(napi_env env, napi_callback_info info) {
   c.x = arr(&a, 0);
   c.dout = arr(&a, 1);
   c.dx = arr(&a, 2);
-  size_t n = 0;
-  napi_typedarray_type t;
-  if (!a.bad) napi_get_typedarray_info(env, a.argv[0], &t, &n, NULL, NULL, NULL);
+  size_t n = len(&a, 0);
   if (!a.bad) parallel_for(gelu_bwd_range, &c, (long)n, 16384);
   return done(&a);
 }
