@@ -71,19 +71,14 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
 
   // Data: splits, the teacher's SFT set (unfiltered, graded), the corpus, the tokenizer.
   const splits = buildSplits({ seed, train: cfg.train, validation: cfg.validation, test: cfg.test });
-  const rows = buildSftSet(splits.train, {
+  const mix = {
     seed,
     rcFraction: cfg.sft.rcFraction,
     refinePerProblem: cfg.sft.refinePerProblem,
     refinePerLong: cfg.sft.refinePerLong || undefined,
-  });
-  const validRows = buildSftSet(splits.validation, {
-    seed,
-    rates: NO_ERRORS,
-    rcFraction: cfg.sft.rcFraction,
-    refinePerProblem: cfg.sft.refinePerProblem,
-    refinePerLong: cfg.sft.refinePerLong || undefined,
-  });
+  };
+  const rows = buildSftSet(splits.train, mix);
+  const validRows = buildSftSet(splits.validation, { ...mix, rates: NO_ERRORS });
   const corpus = pretrainCorpus({
     seed,
     lines: cfg.corpusLines,
