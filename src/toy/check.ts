@@ -19,8 +19,8 @@ import {
   formatSet,
   mod,
   parseSet,
+  consecutiveForm,
   parseStatement,
-  polyByText,
   polyImage,
   polyResidues,
   samePolynomial,
@@ -228,7 +228,7 @@ function checkCases(spec: CasesSpec, lines: ProofLine[], t: Tally): CheckpointRe
 function checkRoads(spec: RoadsSpec, lines: ProofLine[], t: Tally): CheckpointResult[] {
   const d = spec.divisor;
   const covered = checkCaseLines(spec.poly, d, lines, t);
-  const poly = polyByText(spec.poly);
+  const poly = consecutiveForm(spec.poly);
   let factorOk = false;
   let productOk = false;
   let offsets: number[] | null = null;

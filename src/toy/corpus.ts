@@ -2,7 +2,7 @@
 // tables, factorisation identities, sentences about numbers and problem statements — but no proofs
 // in the house style, so the base model can write numbers and words and not much more.
 import { Rng, deriveSeed } from '../core/rng.ts';
-import { POLYS, mod, substitute } from './spec.ts';
+import { ROAD_SHIFTS, consecutiveProduct, mod, polyResidues, polyText } from './spec.ts';
 
 function fact(rng: Rng): string {
   const m = rng.int(3, 11);
@@ -18,20 +18,13 @@ function fact(rng: Rng): string {
 }
 
 function table(rng: Rng): string {
-  const poly = rng.pick(POLYS).text;
+  const poly = polyText([rng.int(0, 4), rng.int(0, 4), rng.int(1, 3)]);
   const m = rng.int(2, 9);
-  const values = Array.from({ length: m }, (_, r) => {
-    const expr = substitute(poly, r);
-    const v = expr
-      .split(/(?=[+-])/)
-      .reduce((s, term) => s + term.split('*').reduce((p, f) => p * Number(f), 1), 0);
-    return mod(v, m);
-  });
-  return `Values of ${poly} mod ${m} for n = 0 to ${m - 1}: ${values.join(' ')}.`;
+  return `Values of ${poly} mod ${m} for n = 0 to ${m - 1}: ${polyResidues(poly, m).join(' ')}.`;
 }
 
 function identity(rng: Rng): string {
-  const p = rng.pick(POLYS.filter((q) => q.factor));
+  const p = consecutiveProduct(rng.int(ROAD_SHIFTS.min, ROAD_SHIFTS.max), rng.int(2, 3));
   return rng.pick([
     `One can write ${p.text} as ${p.factor}.`,
     `The product ${p.factor} has ${p.run} consecutive factors.`,

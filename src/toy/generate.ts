@@ -4,7 +4,7 @@
 import type { Problem } from '../core/problem.ts';
 import { Rng, deriveSeed } from '../core/rng.ts';
 import { rubricFor } from './rubric.ts';
-import { type Family, type Op, POLYS, type ToySpec, statementOf } from './spec.ts';
+import { type Family, type Op, ROAD_SHIFTS, type ToySpec, consecutiveProduct, polyText, statementOf } from './spec.ts';
 import { referenceProof } from './teacher.ts';
 
 export const SHORT_CHAIN = { min: 2, max: 8 } as const;
@@ -14,7 +14,9 @@ export const LONG_CHAIN = { min: 16, max: 20 } as const;
 const CHAIN_MODS = [5];
 const CHAIN_ADD = { min: 1, max: 2 } as const;
 const CHAIN_MUL = { min: 2, max: 3 } as const;
-const CASE_MODS = { min: 3, max: 4 } as const;
+const CASE_MODS = { min: 3, max: 5 } as const;
+/** Case-analysis polynomials a*n*n + b*n + c: enough distinct statements for three disjoint splits. */
+const CASE_COEFFS = { a: { min: 1, max: 3 }, b: { min: 0, max: 4 }, c: { min: 0, max: 4 } } as const;
 
 export type Length = 'short' | 'long';
 
@@ -41,15 +43,16 @@ export function generateSpec(family: Family, seed: number, difficulty?: number):
   switch (family) {
     case 'chain':
       return chainSpec(rng, difficulty ?? rng.int(SHORT_CHAIN.min, SHORT_CHAIN.max));
-    case 'cases':
-      return { family, poly: rng.pick(POLYS).text, mod: difficulty ?? rng.int(CASE_MODS.min, CASE_MODS.max) };
+    case 'cases': {
+      const { a, b, c } = CASE_COEFFS;
+      const poly = polyText([rng.int(c.min, c.max), rng.int(b.min, b.max), rng.int(a.min, a.max)]);
+      return { family, poly, mod: difficulty ?? rng.int(CASE_MODS.min, CASE_MODS.max) };
+    }
     case 'roads': {
-      const poly = rng.pick(
-        POLYS.filter((p) => p.factor && (difficulty === undefined || difficulty <= 2 || p.run === 3)),
-      );
-      const choices = poly.run === 3 ? [2, 3, 6] : [2];
-      const divisor =
-        difficulty !== undefined && choices.includes(difficulty) ? difficulty : rng.pick(choices);
+      // Difficulty = divisor: 2 comes from two consecutive factors or three; 3 and 6 need three.
+      const divisor = difficulty ?? rng.pick([2, 2, 3, 6]);
+      const run = divisor === 2 && rng.next() < 0.5 ? 2 : 3;
+      const poly = consecutiveProduct(rng.int(ROAD_SHIFTS.min, ROAD_SHIFTS.max), run);
       return { family, poly: poly.text, divisor };
     }
   }

@@ -2,7 +2,7 @@
 // intermediate values, case groups, the two roads as alternative groups), zero-credit items, deductions
 // and caps. The grader applies exactly these items by id; the text is what an LLM judge would read.
 import type { Rubric } from '../core/rubric.ts';
-import { LETTERS, polyByText, type ToySpec } from './spec.ts';
+import { LETTERS, type ToySpec, consecutiveForm } from './spec.ts';
 
 /** Last step index (1-based) of each chain segment. */
 export function chainSegments(length: number): number[] {
@@ -90,7 +90,7 @@ export function rubricFor(problemId: string, spec: ToySpec): Rubric {
       ],
     };
   }
-  const poly = polyByText(spec.poly);
+  const poly = consecutiveForm(spec.poly);
   return {
     problemId,
     total: 7,

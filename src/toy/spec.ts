@@ -26,30 +26,77 @@ export interface RoadsSpec {
 export type ToySpec = ChainSpec | CasesSpec | RoadsSpec;
 export type Family = ToySpec['family'];
 
-/** Polynomials the case and two-roads families use; `factor` names the consecutive-product form. */
+/** A polynomial in n as the statements write it; `factor`/`run` when it is a product of consecutive integers. */
 export interface Poly {
   text: string;
+  /** The factorisation into consecutive integers, e.g. (n-1)*n*(n+1). */
   factor?: string;
   /** Number of consecutive integers in the factorisation. */
   run?: number;
 }
 
-export const POLYS: Poly[] = [
-  { text: 'n*n' },
-  { text: 'n*n+1' },
-  { text: 'n*n*n' },
-  { text: 'n*n+n', factor: 'n*(n+1)', run: 2 },
-  { text: 'n*n-n', factor: '(n-1)*n', run: 2 },
-  { text: 'n*n*n-n', factor: '(n-1)*n*(n+1)', run: 3 },
-  { text: 'n*n*n+3*n*n+2*n', factor: 'n*(n+1)*(n+2)', run: 3 },
-];
+/** Offsets of the consecutive products the two-roads family draws from: (n+s)(n+s+1)… for s in this range. */
+export const ROAD_SHIFTS = { min: -9, max: 9 } as const;
+
+/** Renders coefficients [c0, c1, c2, …] (c_d for n^d) as the statements write them: "2*n*n-n+3". */
+export function polyText(coeffs: readonly number[]): string {
+  let out = '';
+  for (let d = coeffs.length - 1; d >= 0; d--) {
+    const c = coeffs[d];
+    if (c === 0) continue;
+    const mono = Array.from({ length: d }, () => 'n').join('*');
+    const abs = Math.abs(c);
+    const body = d === 0 ? String(abs) : abs === 1 ? mono : `${abs}*${mono}`;
+    out += c < 0 ? `-${body}` : out ? `+${body}` : body;
+  }
+  return out || '0';
+}
+
+function factorText(offsets: readonly number[]): string {
+  return offsets.map((o) => (o === 0 ? 'n' : `(n${o > 0 ? '+' : '-'}${Math.abs(o)})`)).join('*');
+}
+
+/** The product (n+s)(n+s+1)…(n+s+run-1), expanded, with its factorisation. */
+export function consecutiveProduct(s: number, run: number): Required<Poly> {
+  let coeffs = [1];
+  const offsets: number[] = [];
+  for (let i = 0; i < run; i++) {
+    const o = s + i;
+    offsets.push(o);
+    const next = new Array<number>(coeffs.length + 1).fill(0);
+    coeffs.forEach((c, d) => {
+      next[d] += c * o;
+      next[d + 1] += c;
+    });
+    coeffs = next;
+  }
+  return { text: polyText(coeffs), factor: factorText(offsets), run };
+}
+
+const formMemo = new Map<string, Required<Poly> | undefined>();
+
+/** The consecutive-product form of a polynomial (two or three factors, shifts in a wide range), if it has one. */
+export function consecutiveForm(text: string): Required<Poly> | undefined {
+  if (formMemo.has(text)) return formMemo.get(text);
+  let found: Required<Poly> | undefined;
+  for (const run of [2, 3]) {
+    for (let s = -12; s <= 12 && !found; s++) {
+      const p = consecutiveProduct(s, run);
+      if (samePolynomial(p.factor, text)) found = p;
+    }
+  }
+  if (formMemo.size > 10_000) formMemo.clear();
+  formMemo.set(text, found);
+  return found;
+}
+
+/** Whether text is a polynomial in n the grammar accepts (digits, n, +, -, *, parentheses). */
+export function isPoly(text: string): boolean {
+  return /^[n0-9*+\-()]+$/.test(text) && evalExpr(substitute(text, 2)) !== null;
+}
 
 export const LETTERS = 'abcdefghijklmnopqrstuvwx';
 export const MAX_CHAIN = LETTERS.length;
-
-export function polyByText(text: string): Poly | undefined {
-  return POLYS.find((p) => p.text === text);
-}
 
 export function mod(a: number, m: number): number {
   return ((a % m) + m) % m;
@@ -144,13 +191,13 @@ export function parseStatement(text: string): ParsedStatement | null {
     return { spec, claim: m[4] };
   }
   m = CASES_RE.exec(text);
-  if (m && polyByText(m[1])) {
+  if (m && isPoly(m[1])) {
     const spec: CasesSpec = { family: 'cases', poly: m[1], mod: Number(m[2]) };
     if (spec.mod < 2) return null;
     return { spec, claim: m[3] };
   }
   m = ROADS_RE.exec(text);
-  if (m && polyByText(m[2])?.factor) {
+  if (m && consecutiveForm(m[2])) {
     return { spec: { family: 'roads', poly: m[2], divisor: Number(m[1]) }, claim: m[1] };
   }
   return null;

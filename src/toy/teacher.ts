@@ -12,7 +12,7 @@ import {
   evalExpr,
   formatSet,
   mod,
-  polyByText,
+  consecutiveForm,
   polyImage,
   substitute,
 } from './spec.ts';
@@ -100,8 +100,8 @@ function casesProof(spec: CasesSpec, error: ErrorKind | null, rng: Rng): string[
 function roadsProof(spec: RoadsSpec, route: 'cases' | 'factor', error: ErrorKind | null, rng: Rng): string[] {
   const conclusion = render.conclusion(`${spec.divisor} divides ${spec.poly}`);
   if (route === 'cases') return [...caseLines(spec.poly, spec.divisor, error, rng), conclusion];
-  const poly = polyByText(spec.poly);
-  if (!poly?.factor || !poly.run) throw new Error(`no factorisation for ${spec.poly}`);
+  const poly = consecutiveForm(spec.poly);
+  if (!poly) throw new Error(`no factorisation for ${spec.poly}`);
   const factor = render.factor(spec.poly, error === 'slip' ? slipFactor(poly.factor) : poly.factor);
   const product =
     error === 'unjustified' ? render.productClaim(spec.divisor) : render.product(poly.run, spec.divisor);

@@ -8,10 +8,13 @@ import {
   buildSftSet,
   buildSplits,
   checkProof,
+  consecutiveForm,
+  consecutiveProduct,
   createToyGrader,
   generateSpec,
   metaOf,
   parseStatement,
+  polyText,
   pretrainCorpus,
   respondAsToyJudge,
   statementOf,
@@ -192,6 +195,33 @@ describe('Olympiad-lite generation', () => {
       for (let j = i + 1; j < 3; j++) expect([...sets[i]].filter((s) => sets[j].has(s))).toEqual([]);
     expect(buildSplits({ seed: 7, train: 300, validation: 40, test: 80 }).test).toEqual(splits.test);
     expect(splits.test.filter((p) => (p.meta as { length: string }).length === 'long').length).toBe(20);
+  });
+
+  it('draws every family into the training split, so SFT and RL see each one', () => {
+    const big = buildSplits({ seed: 1, train: 1200, validation: 40, test: 80 });
+    for (const family of ['chain', 'cases', 'roads']) {
+      const n = big.train.filter((p) => metaOf(p)?.family === family).length;
+      expect(n, family).toBeGreaterThanOrEqual(40);
+    }
+  });
+
+  it('writes polynomials as statements do and recovers consecutive products from any written form', () => {
+    expect(polyText([0, -1, 0, 1])).toBe('n*n*n-n');
+    expect(polyText([3, 0, 2])).toBe('2*n*n+3');
+    expect(polyText([-6, 11, -6, 1])).toBe('n*n*n-6*n*n+11*n-6');
+    expect(polyText([0])).toBe('0');
+    const p = consecutiveProduct(-3, 3);
+    expect(p).toEqual({ text: 'n*n*n-6*n*n+11*n-6', factor: '(n-3)*(n-2)*(n-1)', run: 3 });
+    expect(consecutiveForm('n*n*n-n')).toEqual({ text: 'n*n*n-n', factor: '(n-1)*n*(n+1)', run: 3 });
+    expect(consecutiveForm('n*n+11*n+30')?.factor).toBe('(n+5)*(n+6)');
+    expect(consecutiveForm('n*n+1')).toBeUndefined();
+    // a two-roads statement needs a consecutive product; a case statement takes any polynomial
+    expect(parseStatement('Prove that 2 divides n*n+1 for every integer n.')).toBeNull();
+    expect(parseStatement('Prove that 3*n*n+2 mod 4 is always 2 or 3.')?.spec).toEqual({
+      family: 'cases',
+      poly: '3*n*n+2',
+      mod: 4,
+    });
   });
 
   it('ties the turn budget to the tokenizer: long proofs never fit one turn', () => {
