@@ -4,7 +4,15 @@
 import type { Problem } from '../core/problem.ts';
 import { Rng, deriveSeed } from '../core/rng.ts';
 import { rubricFor } from './rubric.ts';
-import { type Family, type Op, ROAD_SHIFTS, type ToySpec, consecutiveProduct, polyText, statementOf } from './spec.ts';
+import {
+  type Family,
+  type Op,
+  ROAD_SHIFTS,
+  type ToySpec,
+  consecutiveProduct,
+  polyText,
+  statementOf,
+} from './spec.ts';
 import { referenceProof } from './teacher.ts';
 
 export const SHORT_CHAIN = { min: 2, max: 8 } as const;
