@@ -2,7 +2,8 @@
 // tables, factorisation identities, sentences about numbers and problem statements — but no proofs
 // in the house style, so the base model can write numbers and words and not much more.
 import { Rng, deriveSeed } from '../core/rng.ts';
-import { ROAD_SHIFTS, consecutiveProduct, mod, polyResidues, polyText } from './spec.ts';
+import { casePoly } from './generate.ts';
+import { ROAD_SHIFTS, consecutiveProduct, mod, polyResidues } from './spec.ts';
 
 function fact(rng: Rng): string {
   const m = rng.int(3, 11);
@@ -18,7 +19,7 @@ function fact(rng: Rng): string {
 }
 
 function table(rng: Rng): string {
-  const poly = polyText([rng.int(0, 4), rng.int(0, 4), rng.int(1, 3)]);
+  const poly = casePoly(rng);
   const m = rng.int(2, 9);
   return `Values of ${poly} mod ${m} for n = 0 to ${m - 1}: ${polyResidues(poly, m).join(' ')}.`;
 }

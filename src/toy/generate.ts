@@ -45,17 +45,20 @@ function chainSpec(rng: Rng, length: number): ToySpec {
   return { family: 'chain', start: rng.int(1, m - 1), ops, mod: m };
 }
 
+/** A case-analysis polynomial a*n*n + b*n + c with coefficients in CASE_COEFFS. */
+export function casePoly(rng: Rng): string {
+  const { a, b, c } = CASE_COEFFS;
+  return polyText([rng.int(c.min, c.max), rng.int(b.min, b.max), rng.int(a.min, a.max)]);
+}
+
 /** Spec for a family at a difficulty: chain = number of steps, cases = modulus, roads = divisor. */
 export function generateSpec(family: Family, seed: number, difficulty?: number): ToySpec {
   const rng = new Rng(seed);
   switch (family) {
     case 'chain':
       return chainSpec(rng, difficulty ?? rng.int(SHORT_CHAIN.min, SHORT_CHAIN.max));
-    case 'cases': {
-      const { a, b, c } = CASE_COEFFS;
-      const poly = polyText([rng.int(c.min, c.max), rng.int(b.min, b.max), rng.int(a.min, a.max)]);
-      return { family, poly, mod: difficulty ?? rng.int(CASE_MODS.min, CASE_MODS.max) };
-    }
+    case 'cases':
+      return { family, poly: casePoly(rng), mod: difficulty ?? rng.int(CASE_MODS.min, CASE_MODS.max) };
     case 'roads': {
       // Difficulty = divisor: 2 comes from two consecutive factors or three; 3 and 6 need three.
       const divisor = difficulty ?? rng.pick([2, 2, 3, 6]);

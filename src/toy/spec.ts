@@ -26,13 +26,13 @@ export interface RoadsSpec {
 export type ToySpec = ChainSpec | CasesSpec | RoadsSpec;
 export type Family = ToySpec['family'];
 
-/** A polynomial in n as the statements write it; `factor`/`run` when it is a product of consecutive integers. */
-export interface Poly {
+/** A product of consecutive integers: expanded as the statements write it, and factorised. */
+export interface ConsecutiveProduct {
   text: string;
-  /** The factorisation into consecutive integers, e.g. (n-1)*n*(n+1). */
-  factor?: string;
+  /** The factorisation, e.g. (n-1)*n*(n+1). */
+  factor: string;
   /** Number of consecutive integers in the factorisation. */
-  run?: number;
+  run: number;
 }
 
 /** Offsets of the consecutive products the two-roads family draws from: (n+s)(n+s+1)… for s in this range. */
@@ -57,7 +57,7 @@ function factorText(offsets: readonly number[]): string {
 }
 
 /** The product (n+s)(n+s+1)…(n+s+run-1), expanded, with its factorisation. */
-export function consecutiveProduct(s: number, run: number): Required<Poly> {
+export function consecutiveProduct(s: number, run: number): ConsecutiveProduct {
   let coeffs = [1];
   const offsets: number[] = [];
   for (let i = 0; i < run; i++) {
@@ -73,12 +73,12 @@ export function consecutiveProduct(s: number, run: number): Required<Poly> {
   return { text: polyText(coeffs), factor: factorText(offsets), run };
 }
 
-const formMemo = new Map<string, Required<Poly> | undefined>();
+const formMemo = new Map<string, ConsecutiveProduct | undefined>();
 
 /** The consecutive-product form of a polynomial (two or three factors, shifts in a wide range), if it has one. */
-export function consecutiveForm(text: string): Required<Poly> | undefined {
+export function consecutiveForm(text: string): ConsecutiveProduct | undefined {
   if (formMemo.has(text)) return formMemo.get(text);
-  let found: Required<Poly> | undefined;
+  let found: ConsecutiveProduct | undefined;
   for (const run of [2, 3]) {
     for (let s = -12; s <= 12 && !found; s++) {
       const p = consecutiveProduct(s, run);
