@@ -14,7 +14,12 @@ const arg = (name: string, def: number): number => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : def;
 };
-const place = process.argv.includes('fixed') ? 'fixed' : 'random';
+const placeAt = process.argv.indexOf('--place');
+const place = placeAt >= 0 ? process.argv[placeAt + 1] : 'random';
+if (place !== 'fixed' && place !== 'random') {
+  console.error(`--place must be fixed or random (got ${JSON.stringify(place)})`);
+  process.exit(2);
+}
 const steps = arg('steps', 3000);
 const T = arg('ctx', 128);
 const V = arg('vocab', 64);

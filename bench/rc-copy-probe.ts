@@ -11,8 +11,7 @@ import type { Problem } from '../src/core/problem.ts';
 import { Rng } from '../src/core/rng.ts';
 import { sample } from '../src/tiny/index.ts';
 import { loadCheckpoint } from '../src/tiny/checkpoint.ts';
-import { chainValues, parseProof, parseStatement, rcPrompt } from '../src/toy/index.ts';
-import { summaryText } from '../src/toy/summarizer.ts';
+import { chainValues, parseProof, parseStatement, rcPrompt, summaryText } from '../src/toy/index.ts';
 import { endId, promptIds } from '../src/train/sequences.ts';
 
 const opt = (name: string, def: string): string => {

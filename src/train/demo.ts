@@ -216,7 +216,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   const table = formatTable(summary);
   writeFileSync(
     join(dir, 'summary.md'),
-    `# qed demo (seed ${seed}${opts.quick ? ', quick' : ''}${evalSplit === 'test' ? '' : `, ${evalSplit} split`})\n\nMean score/7 in points of 100 (summary.json holds it as a fraction), 95% bootstrap CI over test problems. Summarizer: ${SUMMARIZER_NAME}. Wall time ${seconds.toFixed(0)} s.\n\n${table}\n`,
+    `# qed demo (seed ${seed}${opts.quick ? ', quick' : ''}${evalSplit === 'test' ? '' : `, ${evalSplit} split`})\n\nMean score/7 in points of 100 (summary.json holds it as a fraction), 95% bootstrap CI over ${evalSplit} problems. Summarizer: ${SUMMARIZER_NAME}. Wall time ${seconds.toFixed(0)} s.\n\n${table}\n`,
   );
   return { dir, rows: summary, table, seconds, turnBudget: budget };
 }
