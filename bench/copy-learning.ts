@@ -1,12 +1,13 @@
-// How many steps the demo's model shape (GPT-2 layout, learned absolute positions, 2 layers, d 64,
-// 4 heads) needs to learn to copy a span it has seen earlier in its context: the skill a reasoning-cache
-// refinement needs to carry a summary's values into its proof. Each row is random tokens with one span
+// How many steps a model of the demo's size (2 layers, d 64, 4 heads) needs to learn to copy a span it
+// has seen earlier in its context: the skill a reasoning-cache refinement needs to carry a summary's
+// values into its proof. Each row is random tokens with one span
 // of `--span` tokens repeated later; loss is taken only on the repeat after its first token, so chance
 // is ln(vocab - 1) and 0 means a perfect copy. `--place fixed` puts both spans at the same positions in
 // every row (copying is then a fixed-position lookup); `random` moves them and the gap between them,
 // as in real prompts, which needs a content-matching (induction) circuit.
-// Usage: node --import tsx bench/copy-learning.ts [--place random|fixed] [--steps 3000] [--ctx 128]
-//        [--vocab 64] [--span 12]
+// `--positions rope` swaps learned absolute positions for rotary ones (relative attention).
+// Usage: node --import tsx bench/copy-learning.ts [--place random|fixed] [--positions learned|rope]
+//        [--steps 3000] [--ctx 128] [--vocab 64] [--span 12]
 import { Rng } from '../src/core/rng.ts';
 import { AdamW, clipGradNorm, createGPT, crossEntropy } from '../src/tiny/index.ts';
 
@@ -20,17 +21,23 @@ if (place !== 'fixed' && place !== 'random') {
   console.error(`--place must be fixed or random (got ${JSON.stringify(place)})`);
   process.exit(2);
 }
+const posAt = process.argv.indexOf('--positions');
+const positions = posAt >= 0 ? process.argv[posAt + 1] : 'learned';
+if (positions !== 'learned' && positions !== 'rope') {
+  console.error(`--positions must be learned or rope (got ${JSON.stringify(positions)})`);
+  process.exit(2);
+}
 const steps = arg('steps', 3000);
 const T = arg('ctx', 128);
 const V = arg('vocab', 64);
 const N = arg('span', 12);
 const B = 8;
 
-const model = createGPT({ vocab: V, ctx: T, layers: 2, dModel: 64, heads: 4 }, 1);
+const model = createGPT({ vocab: V, ctx: T, layers: 2, dModel: 64, heads: 4, positions }, 1);
 const opt = new AdamW(model.namedParameters(), { lr: 3e-3, weightDecay: 0 });
 const rng = new Rng(1);
 console.log(
-  `copy a ${N}-token span, ${place} placement, ctx ${T}, vocab ${V}; chance ${Math.log(V - 1).toFixed(2)}`,
+  `copy a ${N}-token span, ${place} placement, ${positions} positions, ctx ${T}, vocab ${V}; chance ${Math.log(V - 1).toFixed(2)}`,
 );
 const t0 = performance.now();
 for (let step = 1; step <= steps; step++) {

@@ -46,6 +46,16 @@ describe('checkpoints', () => {
     expect(ck.tokenizer.encode('lazy fox <|im_end|>')).toEqual(tokenizer.encode('lazy fox <|im_end|>'));
   });
 
+  it('keeps rotary positions across save and load', async () => {
+    const dir = join(root, 'rope');
+    const model = createGPT({ ...config, positions: 'rope' }, 2);
+    await saveCheckpoint(dir, { model, tokenizer });
+    const ck = await loadCheckpoint(dir);
+    expect(ck.config.positions).toBe('rope');
+    expect(ck.model.wpe).toBeNull();
+    expect(Buffer.from(logitsOf(ck.model).buffer)).toEqual(Buffer.from(logitsOf(model).buffer));
+  });
+
   it('saves optimizer and trainer state so training resumes with an identical loss curve', async () => {
     const dir = join(root, 'resume');
     const model = createGPT(config, 2);

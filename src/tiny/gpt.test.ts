@@ -115,6 +115,17 @@ describe('GPT training', () => {
     expect(() => createGPT({ ...cfg, heads: 5 }, 1)).toThrow(/not divisible by heads/);
     expect(() => createGPT(cfg, 1).forward(new Int32Array(30), 1, 30)).toThrow(/exceeds context 24/);
     expect(() => createGPT(cfg, 1).forward(new Int32Array(5), 2, 3)).toThrow(/is not B\*T/);
+    const bad = { ...cfg, positions: 'alibi' } as unknown as GPTConfig;
+    expect(() => createGPT(bad, 1)).toThrow(/positions must be 'learned' or 'rope'/);
+    expect(() => createGPT({ ...cfg, dModel: 12, heads: 4, positions: 'rope' }, 1)).toThrow(/even head size/);
+  });
+
+  it('with rotary positions: no position embedding, and it trains', () => {
+    const model = createGPT({ ...cfg, positions: 'rope' }, 3);
+    expect(model.wpe).toBeNull();
+    expect(model.namedParameters().some((p) => p.name === 'wpe.weight')).toBe(false);
+    const losses = train(3, 60, undefined, model);
+    expect(losses.at(-1)!).toBeLessThan(losses[0] * 0.5);
   });
 });
 
@@ -129,6 +140,21 @@ describe('KV cache, sampling and log-probs', () => {
     const parts = [
       forwardCached(model, cache, [{ slot: 1, tokens: seq.slice(0, 7) }], { allLogits: true }),
       ...seq.slice(7).map((t) => forwardCached(model, cache, [{ slot: 1, tokens: [t] }])),
+    ];
+    const inc = Float32Array.from(parts.flatMap((p) => Array.from(p)));
+    let maxDiff = 0;
+    for (let i = 0; i < full.length; i++) maxDiff = Math.max(maxDiff, Math.abs(full[i] - inc[i]));
+    expect(maxDiff).toBeLessThan(1e-4);
+  });
+
+  it('KV-cache logits equal a full recompute with rotary positions', () => {
+    const rope = createGPT({ ...cfg, positions: 'rope' }, 6);
+    train(6, 30, undefined, rope);
+    const full = noGrad(() => rope.forward(Int32Array.from(seq), 1, 20)).data;
+    const cache = new KVCache(rope, 1);
+    const parts = [
+      forwardCached(rope, cache, [{ slot: 0, tokens: seq.slice(0, 5) }], { allLogits: true }),
+      ...seq.slice(5).map((t) => forwardCached(rope, cache, [{ slot: 0, tokens: [t] }])),
     ];
     const inc = Float32Array.from(parts.flatMap((p) => Array.from(p)));
     let maxDiff = 0;

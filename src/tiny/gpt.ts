@@ -1,14 +1,15 @@
 // GPT-2-style decoder (same layout as the PyTorch peer torch_tiny_gpt.py): token + learned position
-// embedding, pre-LayerNorm blocks (fused qkv attention, 4x GELU-tanh MLP, biases everywhere), final
+// embedding (or, with `positions: 'rope'`, no position embedding and rotary queries and keys), pre-LayerNorm blocks (fused qkv attention, 4x GELU-tanh MLP, biases everywhere), final
 // LayerNorm, unembedding tied to the token embedding. Parameters carry HF GPT-2 names and layouts.
 import { Rng } from '../core/rng.ts';
 import { add } from './ops-basic.ts';
 import { causalAttention, dropout, embedding, gelu, layerNorm, linear, matmul } from './ops-nn.ts';
+import { rope } from './rope.ts';
 import { Tensor } from './tensor.ts';
 
 export interface GPTConfig {
   vocab: number;
-  /** Context length (number of learned positions). */
+  /** Context length (number of positions). */
   ctx: number;
   layers: number;
   dModel: number;
@@ -16,6 +17,11 @@ export interface GPTConfig {
   /** Dropout probability on embeddings, attention output and MLP output while training (default 0). */
   dropout?: number;
   layerNormEps?: number;
+  /**
+   * How positions enter: `learned` (default, GPT-2: a learned embedding per position, `wpe`) or `rope`
+   * (rotary queries and keys, no `wpe`; attention depends on relative position). See rope.ts.
+   */
+  positions?: 'learned' | 'rope';
 }
 
 export interface NamedParameter {
@@ -32,6 +38,10 @@ export function validateConfig(c: GPTConfig): GPTConfig {
     throw new Error(`GPT config: dModel ${c.dModel} not divisible by heads ${c.heads}`);
   const p = c.dropout ?? 0;
   if (!(p >= 0 && p < 1)) throw new Error(`GPT config: dropout must be in [0, 1)`);
+  if (c.positions !== undefined && c.positions !== 'learned' && c.positions !== 'rope')
+    throw new Error(`GPT config: positions must be 'learned' or 'rope' (got ${JSON.stringify(c.positions)})`);
+  if (c.positions === 'rope' && (c.dModel / c.heads) % 2 !== 0)
+    throw new Error(`GPT config: rope needs an even head size (dModel / heads = ${c.dModel / c.heads})`);
   return c;
 }
 
@@ -58,7 +68,8 @@ export interface ForwardOptions {
 export class GPT {
   readonly config: GPTConfig;
   readonly wte: Tensor; // [V, C]
-  readonly wpe: Tensor; // [ctx, C]
+  /** Learned position embedding [ctx, C]; null with rotary positions. */
+  readonly wpe: Tensor | null;
   readonly blocks: Block[];
   readonly lnfG: Tensor;
   readonly lnfB: Tensor;
@@ -81,7 +92,7 @@ export class GPT {
       return t;
     };
     this.wte = param('wte.weight', [V, C], 'normal');
-    this.wpe = param('wpe.weight', [ctx, C], 'normal');
+    this.wpe = this.config.positions === 'rope' ? null : param('wpe.weight', [ctx, C], 'normal');
     this.blocks = [];
     for (let l = 0; l < L; l++) {
       const p = `h.${l}.`;
@@ -156,10 +167,11 @@ export class GPT {
     };
     const eps = this.config.layerNormEps;
     const tok = s(embedding(this.wte, tokens, [B, T])); // [B, T, C]
-    let x = s(drop(s(add(tok, s(embedding(this.wpe, pos, [B, T])))))); // [B, T, C]
+    let x = s(drop(this.wpe ? s(add(tok, s(embedding(this.wpe, pos, [B, T])))) : tok)); // [B, T, C]
     for (const blk of this.blocks) {
       const h = s(layerNorm(x, blk.ln1g, blk.ln1b, eps)); // [B, T, C]
-      const qkv = s(linear(h, blk.attnW, blk.attnB)); // [B, T, 3C]
+      let qkv = s(linear(h, blk.attnW, blk.attnB)); // [B, T, 3C]
+      if (!this.wpe) qkv = s(rope(qkv, heads, ctx));
       const att = s(causalAttention(qkv, heads)); // [B, T, C]
       x = s(add(x, s(drop(s(linear(att, blk.projW, blk.projB)))))); // [B, T, C]
       const h2 = s(layerNorm(x, blk.ln2g, blk.ln2b, eps)); // [B, T, C]

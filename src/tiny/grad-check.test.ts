@@ -7,6 +7,7 @@ import { jsKernels } from './kernels-js.ts';
 import type { Kernels } from './kernels.ts';
 import * as B from './ops-basic.ts';
 import * as N from './ops-nn.ts';
+import { rope } from './rope.ts';
 import { Tensor } from './tensor.ts';
 
 function rand(shape: number[], seed: number, scale = 1, offset = 0): Tensor {
@@ -100,6 +101,7 @@ const cases: Array<[string, () => void]> = [
     () => check(([w]) => N.embedding(w, Int32Array.from([2, 0, 2, 1]), [2, 2]), [rand([3, 4], 1)]),
   ],
   ['causalAttention', () => check(([q]) => N.causalAttention(q, 2), [rand([2, 5, 12], 1)])],
+  ['rope', () => check(([q]) => rope(q, 2, 8), [rand([2, 5, 12], 1)])],
   ['softmax', () => check(([x]) => N.softmax(x), [rand([3, 5], 1)])],
   ['logSoftmax', () => check(([x]) => N.logSoftmax(x), [rand([3, 5], 1)])],
   ['tokenLogProbs', () => check(([x]) => N.tokenLogProbs(x, targets), [rand([2, 3, 5], 1)])],

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -37,6 +37,13 @@ describe('HF GPT-2 export', () => {
     const tc = JSON.parse(readFileSync(join(out, 'tokenizer_config.json'), 'utf8'));
     expect(tc.chat_template).toContain('<|im_start|>');
     expect(tc.eos_token).toBe('<|im_end|>');
+  });
+
+  it('refuses a model with rotary positions, which GPT-2 cannot hold, and writes nothing', async () => {
+    const out = join(root, 'rope');
+    const rope = createGPT({ ...model.config, positions: 'rope' }, 1);
+    await expect(exportHf(out, { model: rope, tokenizer })).rejects.toThrow(/needs learned positions/);
+    expect(existsSync(out) || existsSync(`${out}.tmp-export`)).toBe(false);
   });
 
   it('refuses to overwrite a non-empty directory unless forced', async () => {

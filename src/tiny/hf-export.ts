@@ -21,6 +21,8 @@ export interface HfExportOptions {
 /** The HF GPT2Config for our model config. */
 export function hfGpt2Config(model: GPT, tokenizer: Tokenizer): Record<string, unknown> {
   const c = model.config;
+  if (c.positions === 'rope')
+    throw new Error('HF GPT-2 export needs learned positions; this model uses rotary positions (rope)');
   const eos = tokenizer.specialId(IM_END) ?? tokenizer.specialId(END_OF_TEXT) ?? null;
   const bos = tokenizer.specialId(END_OF_TEXT) ?? eos;
   return {
@@ -80,6 +82,7 @@ function tokenizerConfig(model: GPT, tokenizer: Tokenizer): Record<string, unkno
 /** Write the HF GPT-2 export of a model + tokenizer to `out`. */
 export async function exportHf(out: string, opts: HfExportOptions): Promise<string[]> {
   const { model, tokenizer } = opts;
+  const config = hfGpt2Config(model, tokenizer); // throws before anything is written
   if (existsSync(out) && (await readdir(out)).length > 0 && !opts.force) {
     throw new Error(`${out} exists and is not empty (use --force to replace it)`);
   }
@@ -94,7 +97,7 @@ export async function exportHf(out: string, opts: HfExportOptions): Promise<stri
   const eosIds = [IM_END, END_OF_TEXT].map((s) => tokenizer.specialId(s)).filter((i) => i !== undefined);
   const json = (x: unknown): string => `${JSON.stringify(x, null, 2)}\n`;
   const files: Record<string, string | Buffer> = {
-    'config.json': json(hfGpt2Config(model, tokenizer)),
+    'config.json': json(config),
     'model.safetensors': encodeSafetensors(tensors, { format: 'pt' }),
     'tokenizer.json': JSON.stringify(toHfTokenizerJson(tokenizer)),
     'tokenizer_config.json': json(tokenizerConfig(model, tokenizer)),

@@ -3,6 +3,7 @@
 // run through the model together so prefill of ragged prompts and batched decoding share one code path.
 import { kernels } from './backend.ts';
 import type { GPT } from './gpt.ts';
+import { rotateQK } from './rope.ts';
 
 export class KVCache {
   readonly slots: number;
@@ -74,7 +75,9 @@ export function forwardCached(
         throw new Error(`forwardCached: token ${tok} out of range`);
       slot[i] = it.slot;
       pos[i] = cache.len[it.slot] + t;
-      for (let c = 0; c < C; c++) x[i * C + c] = model.wte.data[tok * C + c] + model.wpe.data[pos[i] * C + c];
+      const wpe = model.wpe?.data;
+      for (let c = 0; c < C; c++)
+        x[i * C + c] = model.wte.data[tok * C + c] + (wpe ? wpe[pos[i] * C + c] : 0);
     }
     cache.len[it.slot] += it.tokens.length;
   }
@@ -101,6 +104,7 @@ export function forwardCached(
   model.blocks.forEach((blk, l) => {
     k.layerNormFwd(x, blk.ln1g.data, blk.ln1b.data, h, mean, rstd, N, C, eps);
     linear(h, blk.attnW.data, blk.attnB.data, qkv, 3 * C, false); // [N, 3C]
+    if (!model.wpe) rotateQK(qkv, pos, N, C, H, ctx);
     const kc = cache.k[l];
     const vc = cache.v[l];
     for (let r = 0; r < N; r++) {

@@ -9,7 +9,7 @@ export interface DemoConfig {
   test: number;
   corpusLines: number;
   vocab: number;
-  model: { layers: number; dModel: number; heads: number; ctx: number };
+  model: { layers: number; dModel: number; heads: number; ctx: number; positions: 'learned' | 'rope' };
   pretrain: { epochs: number; batchSize: number; lr: number };
   /**
    * pack: false trains one example per row at position 0, exactly as evaluation sees it. rcFraction:
@@ -45,7 +45,7 @@ export const FULL_DEMO: DemoConfig = {
   test: 80,
   corpusLines: 1500,
   vocab: 768,
-  model: { layers: 2, dModel: 64, heads: 4, ctx: 352 },
+  model: { layers: 2, dModel: 64, heads: 4, ctx: 352, positions: 'learned' },
   pretrain: { epochs: 1, batchSize: 8, lr: 3e-3 },
   // lr chosen on the validation split: 3e-3 → 28, 6e-3 → 60 points (SFT model, pure, T 0.3).
   // 12 → 18 epochs: 74 → 93 points on validation (SFT model, pure, short problems). With all three
@@ -76,7 +76,7 @@ export const QUICK_DEMO: DemoConfig = {
   test: 12,
   corpusLines: 200,
   vocab: 768,
-  model: { layers: 1, dModel: 32, heads: 2, ctx: 384 },
+  model: { layers: 1, dModel: 32, heads: 2, ctx: 384, positions: 'learned' },
   pretrain: { epochs: 1, batchSize: 8, lr: 3e-3 },
   sft: {
     epochs: 1,
