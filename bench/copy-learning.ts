@@ -1,8 +1,8 @@
 // How many steps a model of the demo's size (2 layers, d 64, 4 heads) needs to learn to copy a span it
 // has seen earlier in its context: the skill a reasoning-cache refinement needs to carry a summary's
-// values into its proof. Each row is random tokens with one span
-// of `--span` tokens repeated later; loss is taken only on the repeat after its first token, so chance
-// is ln(vocab - 1) and 0 means a perfect copy. `--place fixed` puts both spans at the same positions in
+// values into its proof. Each row is random tokens with one span of `--span` tokens repeated later;
+// loss is taken only on the repeat after its first token, so chance is ln(vocab - 1) and 0 means a
+// perfect copy. `--place fixed` puts both spans at the same positions in
 // every row (copying is then a fixed-position lookup); `random` moves them and the gap between them,
 // as in real prompts, which needs a content-matching (induction) circuit.
 // `--positions rope` swaps learned absolute positions for rotary ones (relative attention).
@@ -15,18 +15,18 @@ const arg = (name: string, def: number): number => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : def;
 };
-const placeAt = process.argv.indexOf('--place');
-const place = placeAt >= 0 ? process.argv[placeAt + 1] : 'random';
-if (place !== 'fixed' && place !== 'random') {
-  console.error(`--place must be fixed or random (got ${JSON.stringify(place)})`);
-  process.exit(2);
+/** A `--name value` option that must be one of `allowed` (the first is the default). */
+function choice<T extends string>(name: string, allowed: readonly T[]): T {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? process.argv[i + 1] : allowed[0];
+  if (!allowed.includes(v as T)) {
+    console.error(`--${name} must be ${allowed.join(' or ')} (got ${JSON.stringify(v)})`);
+    process.exit(2);
+  }
+  return v as T;
 }
-const posAt = process.argv.indexOf('--positions');
-const positions = posAt >= 0 ? process.argv[posAt + 1] : 'learned';
-if (positions !== 'learned' && positions !== 'rope') {
-  console.error(`--positions must be learned or rope (got ${JSON.stringify(positions)})`);
-  process.exit(2);
-}
+const place = choice('place', ['random', 'fixed'] as const);
+const positions = choice('positions', ['learned', 'rope'] as const);
 const steps = arg('steps', 3000);
 const T = arg('ctx', 128);
 const V = arg('vocab', 64);

@@ -1,6 +1,7 @@
 // GPT-2-style decoder (same layout as the PyTorch peer torch_tiny_gpt.py): token + learned position
-// embedding (or, with `positions: 'rope'`, no position embedding and rotary queries and keys), pre-LayerNorm blocks (fused qkv attention, 4x GELU-tanh MLP, biases everywhere), final
-// LayerNorm, unembedding tied to the token embedding. Parameters carry HF GPT-2 names and layouts.
+// embedding (or, with `positions: 'rope'`, no position embedding and rotary queries and keys),
+// pre-LayerNorm blocks (fused qkv attention, 4x GELU-tanh MLP, biases everywhere), final LayerNorm,
+// unembedding tied to the token embedding. Parameters carry HF GPT-2 names and layouts.
 import { Rng } from '../core/rng.ts';
 import { add } from './ops-basic.ts';
 import { causalAttention, dropout, embedding, gelu, layerNorm, linear, matmul } from './ops-nn.ts';

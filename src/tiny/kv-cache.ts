@@ -61,6 +61,7 @@ export function forwardCached(
   const slot = new Int32Array(N);
   const pos = new Int32Array(N);
   const x = cache.buffer('x', N * C); // [N, C]
+  const wpe = model.wpe?.data; // null with rotary positions, which enter at the attention instead
   let i = 0;
   for (const it of items) {
     if (!(it.slot >= 0 && it.slot < cache.slots))
@@ -75,7 +76,6 @@ export function forwardCached(
         throw new Error(`forwardCached: token ${tok} out of range`);
       slot[i] = it.slot;
       pos[i] = cache.len[it.slot] + t;
-      const wpe = model.wpe?.data;
       for (let c = 0; c < C; c++)
         x[i * C + c] = model.wte.data[tok * C + c] + (wpe ? wpe[pos[i] * C + c] : 0);
     }
