@@ -1,11 +1,15 @@
 // Fused causal attention kernels (included by qed_tiny.c). Work is split over (batch, head) pairs across
 // the pool with OpenBLAS at one thread inside, so each pair runs its small sgemms on one core. Row blocks
-// of BS queries only touch the keys they can see (causal), roughly halving the matmul work.
+// of BS queries only touch the keys they can see (causal), roughly halving the matmul work. With a start
+// array (packed rows), keys before a query's start get probability 0, so the backward pass, which works
+// from the probabilities, needs no mask of its own.
 #define BS 64
 
 typedef struct {
   const float *qkv, *dout;
   float *out, *probs, *dqkv;
+  /* Optional [B*T]: the first key each query may see (packed rows: where its example starts). */
+  const int *start;
   int B, T, H, hd;
 } AttnCtx;
 
@@ -23,14 +27,16 @@ static void attn_fwd_range(void *p, long i0, long i1, int tid) {
       sgemm_st(0, 1, bs, w, hd, scale, Q + (long)r0 * C3, C3, K, C3, 0.f,
                   P + (long)r0 * T, T, tid);
       for (int t = r0; t < r0 + bs; t++) {
-        float *row = P + (long)t * T, max = row[0], sum = 0;
-        for (int s = 1; s <= t; s++) max = row[s] > max ? row[s] : max;
-        for (int s = 0; s <= t; s++) {
+        int s0 = c->start ? c->start[(long)b * T + t] : 0;
+        float *row = P + (long)t * T, max = row[s0], sum = 0;
+        for (int s = 0; s < s0; s++) row[s] = 0;
+        for (int s = s0 + 1; s <= t; s++) max = row[s] > max ? row[s] : max;
+        for (int s = s0; s <= t; s++) {
           row[s] = expf(row[s] - max);
           sum += row[s];
         }
         float inv = 1.f / sum;
-        for (int s = 0; s <= t; s++) row[s] *= inv;
+        for (int s = s0; s <= t; s++) row[s] *= inv;
         for (int s = t + 1; s < T; s++) row[s] = 0;
       }
       sgemm_st(0, 0, bs, hd, w, 1.f, P + (long)r0 * T, T, V, C3, 0.f,
@@ -107,6 +113,8 @@ static napi_value k_attn_fwd(napi_env env, napi_callback_info info) {
   c.T = (int)num(&a, 4);
   c.H = (int)num(&a, 5);
   c.hd = (int)num(&a, 6);
+  c.start = arr(&a, 7);
+  if (!a.bad && c.start && len(&a, 7) != (size_t)c.B * c.T) a.bad = 1;
   if (!a.bad) run_attention(attn_fwd_range, &c);
   return done(&a);
 }

@@ -27,7 +27,9 @@ function run(k: Kernels): { loss: number; grads: Float32Array[]; cached: Float32
     const m = createGPT(cfg, 3);
     const x = Int32Array.from({ length: 128 }, (_v, i) => (i * 11) % 50);
     const y = Int32Array.from({ length: 128 }, (_v, i) => (i * 7 + 3) % 50);
-    const loss = crossEntropy(m.forward(x, 2, 64), y);
+    // Row 1 packs two examples (30 + 34 tokens), so the attention start mask is compared too.
+    const positions = Int32Array.from({ length: 128 }, (_v, i) => (i < 64 ? i : i < 94 ? i - 64 : i - 94));
+    const loss = crossEntropy(m.forward(x, 2, 64, { positions }), y);
     loss.backward();
     const cached = forwardCached(m, new KVCache(m, 2), [
       { slot: 0, tokens: [1, 2, 3] },

@@ -120,6 +120,31 @@ describe('GPT training', () => {
     expect(() => createGPT({ ...cfg, dModel: 12, heads: 4, positions: 'rope' }, 1)).toThrow(/even head size/);
   });
 
+  for (const positions of ['learned', 'rope'] as const) {
+    it(`a packed row computes what its examples compute one per row (${positions} positions)`, () => {
+      const m = createGPT({ ...cfg, positions }, 5);
+      const a = ids.slice(0, 7);
+      const b = ids.slice(9, 19);
+      const pos = Int32Array.from([...a.keys(), ...b.keys()]);
+      const packed = m.forward(Int32Array.from([...a, ...b]), 1, a.length + b.length, { positions: pos });
+      const alone = [a, b].map((e) => m.forward(Int32Array.from(e), 1, e.length).data);
+      const both = [...alone[0], ...alone[1]];
+      expect(packed.data.length).toBe(both.length);
+      const worst = Math.max(...both.map((v, i) => Math.abs(v - packed.data[i])));
+      expect(worst).toBeLessThan(1e-5);
+    });
+  }
+
+  it('rejects positions that do not restart at 0 or count up by one', () => {
+    const m = createGPT(cfg, 1);
+    const x = new Int32Array(4);
+    expect(() => m.forward(x, 1, 4, { positions: Int32Array.from([0, 1, 3, 4]) })).toThrow(
+      /position 3 at row 0, column 2 must be 0 or follow the previous one/,
+    );
+    expect(() => m.forward(x, 2, 2, { positions: Int32Array.from([0, 1, 1, 2]) })).toThrow(/row 1, column 0/);
+    expect(() => m.forward(x, 1, 4, { positions: Int32Array.from([0, 1]) })).toThrow(/expected B\*T = 4/);
+  });
+
   it('with rotary positions: no position embedding, and it trains', () => {
     const model = createGPT({ ...cfg, positions: 'rope' }, 3);
     expect(model.wpe).toBeNull();

@@ -64,6 +64,32 @@ interface Block {
 export interface ForwardOptions {
   /** Enables dropout (when config.dropout > 0) with this seeded generator. */
   dropoutRng?: Rng;
+  /**
+   * Position of each token inside its own example [B*T], for rows that pack several examples: each
+   * example starts again at position 0 and attends only to itself, so a packed row computes exactly
+   * what its examples would one per row. Default: row t is position t, one sequence per row.
+   */
+  positions?: Int32Array;
+}
+
+/**
+ * Checks per-token positions (each 0, or one more than the previous token's in the same row) and returns
+ * each token's attention start: the index in its row where its example begins.
+ */
+export function segmentStarts(positions: Int32Array, B: number, T: number): Int32Array {
+  if (positions.length !== B * T)
+    throw new Error(`GPT.forward: positions has ${positions.length} entries, expected B*T = ${B * T}`);
+  const start = new Int32Array(B * T);
+  for (let i = 0; i < B * T; i++) {
+    const t = i % T;
+    const p = positions[i];
+    if (p !== 0 && (t === 0 || p !== positions[i - 1] + 1))
+      throw new Error(
+        `GPT.forward: position ${p} at row ${Math.floor(i / T)}, column ${t} must be 0 or follow the previous one`,
+      );
+    start[i] = t - p;
+  }
+  return start;
 }
 
 export class GPT {
@@ -159,8 +185,13 @@ export class GPT {
     if (T > ctx) throw new Error(`GPT.forward: sequence length ${T} exceeds context ${ctx}`);
     const p = opts.dropoutRng ? (this.config.dropout ?? 0) : 0;
     const drop = (t: Tensor): Tensor => (p > 0 ? dropout(t, p, opts.dropoutRng!) : t);
-    const pos = new Int32Array(B * T);
-    for (let i = 0; i < pos.length; i++) pos[i] = i % T;
+    let pos = opts.positions;
+    let start: Int32Array | undefined;
+    if (pos) start = segmentStarts(pos, B, T);
+    else {
+      pos = new Int32Array(B * T);
+      for (let i = 0; i < pos.length; i++) pos[i] = i % T;
+    }
     // Every activation below except the logits is internal, so backward may recycle its buffer.
     const s = (t: Tensor): Tensor => {
       t.scratch = t.requiresGrad && !t.name;
@@ -172,8 +203,8 @@ export class GPT {
     for (const blk of this.blocks) {
       const h = s(layerNorm(x, blk.ln1g, blk.ln1b, eps)); // [B, T, C]
       let qkv = s(linear(h, blk.attnW, blk.attnB)); // [B, T, 3C]
-      if (!this.wpe) qkv = s(rope(qkv, heads, ctx));
-      const att = s(causalAttention(qkv, heads)); // [B, T, C]
+      if (!this.wpe) qkv = s(rope(qkv, heads, ctx, pos));
+      const att = s(causalAttention(qkv, heads, start)); // [B, T, C]
       x = s(add(x, s(drop(s(linear(att, blk.projW, blk.projB)))))); // [B, T, C]
       const h2 = s(layerNorm(x, blk.ln2g, blk.ln2b, eps)); // [B, T, C]
       const m = s(gelu(s(linear(h2, blk.fcW, blk.fcB)))); // [B, T, 4C]

@@ -24,6 +24,10 @@ function weightedSum(out: Tensor, w: Float64Array): number {
 }
 
 /** Compare analytic and numeric gradients of Σ f(inputs)·w for each input (up to 24 elements each). */
+// Two rows of 5 holding examples of 3 + 2 and 1 + 4 tokens: positions restart at each example.
+const PACKED_POS = Int32Array.from([0, 1, 2, 0, 1, 0, 0, 1, 2, 3]);
+const PACKED_START = Int32Array.from([0, 0, 0, 3, 3, 0, 1, 1, 1, 1]);
+
 function check(f: (xs: Tensor[]) => Tensor, inputs: Tensor[], eps = 1e-2, tol = 2e-2): void {
   const out = f(inputs);
   const rng = new Rng(99);
@@ -101,7 +105,16 @@ const cases: Array<[string, () => void]> = [
     () => check(([w]) => N.embedding(w, Int32Array.from([2, 0, 2, 1]), [2, 2]), [rand([3, 4], 1)]),
   ],
   ['causalAttention', () => check(([q]) => N.causalAttention(q, 2), [rand([2, 5, 12], 1)])],
-  ['rope', () => check(([q]) => rope(q, 2, 8), [rand([2, 5, 12], 1)])],
+  [
+    'causalAttention, packed rows',
+    () => check(([q]) => N.causalAttention(q, 2, PACKED_START), [rand([2, 5, 12], 1)]),
+  ],
+  [
+    'rope',
+    () =>
+      check(([q]) => rope(q, 2, 8, Int32Array.from([0, 1, 2, 3, 4, 0, 1, 2, 3, 4])), [rand([2, 5, 12], 1)]),
+  ],
+  ['rope, packed rows', () => check(([q]) => rope(q, 2, 8, PACKED_POS), [rand([2, 5, 12], 1)])],
   ['softmax', () => check(([x]) => N.softmax(x), [rand([3, 5], 1)])],
   ['logSoftmax', () => check(([x]) => N.logSoftmax(x), [rand([3, 5], 1)])],
   ['tokenLogProbs', () => check(([x]) => N.tokenLogProbs(x, targets), [rand([2, 3, 5], 1)])],

@@ -98,7 +98,7 @@ export const jsKernels: Kernels = {
     }
   },
 
-  attnFwd(qkv, out, probs, B, T, H, hd) {
+  attnFwd(qkv, out, probs, B, T, H, hd, start) {
     const C = H * hd;
     const C3 = 3 * C;
     const scale = 1 / Math.sqrt(hd);
@@ -108,8 +108,10 @@ export const jsKernels: Kernels = {
         for (let t = 0; t < T; t++) {
           const q = (b * T + t) * C3 + h * hd;
           const pRow = pBase + t * T;
+          const s0 = start ? start[b * T + t] : 0;
+          for (let s = 0; s < s0; s++) probs[pRow + s] = 0;
           let max = -Infinity;
-          for (let s = 0; s <= t; s++) {
+          for (let s = s0; s <= t; s++) {
             const k = (b * T + s) * C3 + C + h * hd;
             let dot = 0;
             for (let d = 0; d < hd; d++) dot += qkv[q + d] * qkv[k + d];
@@ -118,17 +120,17 @@ export const jsKernels: Kernels = {
             if (dot > max) max = dot;
           }
           let sum = 0;
-          for (let s = 0; s <= t; s++) {
+          for (let s = s0; s <= t; s++) {
             const e = Math.exp(probs[pRow + s] - max);
             probs[pRow + s] = e;
             sum += e;
           }
           const inv = 1 / sum;
-          for (let s = 0; s <= t; s++) probs[pRow + s] *= inv;
+          for (let s = s0; s <= t; s++) probs[pRow + s] *= inv;
           for (let s = t + 1; s < T; s++) probs[pRow + s] = 0;
           const o = (b * T + t) * C + h * hd;
           for (let d = 0; d < hd; d++) out[o + d] = 0;
-          for (let s = 0; s <= t; s++) {
+          for (let s = s0; s <= t; s++) {
             const p = probs[pRow + s];
             const v = (b * T + s) * C3 + 2 * C + h * hd;
             for (let d = 0; d < hd; d++) out[o + d] += p * qkv[v + d];

@@ -59,6 +59,8 @@ export interface Kernels {
   /**
    * Causal multi-head attention reading the fused projection qkv [B,T,3C] (q | k | v, heads contiguous
    * inside each), writing out [B,T,C] and the softmax probabilities probs [B,H,T,T] (upper triangle zero).
+   * start [B*T], when given, is the first key each query sees (0 ≤ start ≤ its position): packed rows
+   * keep examples apart with it, and probabilities left of it are zero.
    */
   attnFwd(
     qkv: Float32Array,
@@ -68,8 +70,9 @@ export interface Kernels {
     T: number,
     H: number,
     hd: number,
+    start?: Int32Array | null,
   ): void;
-  /** dqkv += gradient of attnFwd given dout [B,T,C]. */
+  /** dqkv += gradient of attnFwd given dout [B,T,C] (keys left of a query's start get none). */
   attnBwd(
     qkv: Float32Array,
     probs: Float32Array,

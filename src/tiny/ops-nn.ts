@@ -166,8 +166,11 @@ export function embedding(weight: Tensor, ids: Int32Array, idsShape: readonly nu
   return out;
 }
 
-/** Causal self-attention over a fused projection qkv [B, T, 3C] with H heads → [B, T, C]. */
-export function causalAttention(qkv: Tensor, heads: number): Tensor {
+/**
+ * Causal self-attention over a fused projection qkv [B, T, 3C] with H heads → [B, T, C]. `start` [B*T],
+ * when given, is the first position each query may attend to (packed rows: where its example starts).
+ */
+export function causalAttention(qkv: Tensor, heads: number, start?: Int32Array): Tensor {
   if (qkv.rank !== 3 || qkv.shape[2] % (3 * heads) !== 0) {
     shapeError('causalAttention', `qkv must be [B, T, 3C] with C divisible by ${heads} heads`, qkv.shape);
   }
@@ -177,7 +180,9 @@ export function causalAttention(qkv: Tensor, heads: number): Tensor {
   const data = allocUninit(B * T * C);
   const probs = allocUninit(B * heads * T * T); // attnFwd writes every entry
   const k = kernels();
-  k.attnFwd(qkv.data, data, probs, B, T, heads, hd);
+  if (start && start.length !== B * T)
+    shapeError('causalAttention', `start must have B*T = ${B * T} entries, got ${start.length}`, qkv.shape);
+  k.attnFwd(qkv.data, data, probs, B, T, heads, hd, start ?? null);
   const out = result(data, [B, T, C], [qkv], () => {
     k.attnBwd(qkv.data, probs, out.grad!, qkv.gradBuf(), B, T, heads, hd);
     release(probs); // only this closure held them

@@ -66,15 +66,14 @@ export function rotateQK(
   }
 }
 
-/** Differentiable RoPE on qkv [B, T, 3C]: row t of every sequence sits at position t. */
-export function rope(qkv: Tensor, heads: number, ctx: number): Tensor {
+/** Differentiable RoPE on qkv [B, T, 3C], row i at position pos[i] (B*T entries). */
+export function rope(qkv: Tensor, heads: number, ctx: number, pos: Int32Array): Tensor {
   if (qkv.rank !== 3 || qkv.shape[2] % (3 * heads) !== 0)
     shapeError('rope', `qkv must be [B, T, 3C] with C divisible by ${heads} heads`, qkv.shape);
   const [B, T, C3] = qkv.shape;
   const C = C3 / 3;
   const N = B * T;
-  const pos = new Int32Array(N);
-  for (let i = 0; i < N; i++) pos[i] = i % T;
+  if (pos.length !== N) shapeError('rope', `pos must have B*T = ${N} entries, got ${pos.length}`, qkv.shape);
   const data = qkv.data.slice();
   rotateQK(data, pos, N, C, heads, ctx);
   const out = result(data, qkv.shape, [qkv], () => {

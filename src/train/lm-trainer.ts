@@ -69,10 +69,10 @@ export function evalLoss(model: GPT, rows: readonly Row[], batchSize: number): n
   let count = 0;
   noGrad(() => {
     for (let i = 0; i < rows.length; i += batchSize) {
-      const { inputs, targets, B, T } = collate(rows.slice(i, i + batchSize));
+      const { inputs, targets, positions, B, T } = collate(rows.slice(i, i + batchSize));
       const n = targets.reduce((s, t) => s + (t === -100 ? 0 : 1), 0);
       if (!n) continue;
-      const loss = crossEntropy(model.forward(inputs, B, T), targets);
+      const loss = crossEntropy(model.forward(inputs, B, T, { positions }), targets);
       total += loss.data[0] * n;
       count += n;
     }
@@ -137,10 +137,10 @@ export async function trainLm(opts: LmTrainOptions): Promise<LmTrainResult> {
       orderEpoch = epoch;
     }
     const i = (step % perEpoch) * opts.batchSize;
-    const { inputs, targets, B, T } = collate(order.slice(i, i + opts.batchSize));
+    const { inputs, targets, positions, B, T } = collate(order.slice(i, i + opts.batchSize));
     const started = performance.now();
     opt.zeroGrad();
-    const lossT = crossEntropy(model.forward(inputs, B, T), targets);
+    const lossT = crossEntropy(model.forward(inputs, B, T, { positions }), targets);
     loss = opts.onLoss ? opts.onLoss(step, lossT.data[0]) : lossT.data[0];
     const where = `last good checkpoint: ${lastSaved > 0 || existsSync(ckptDir) ? `${ckptDir} (step ${lastSaved})` : 'none yet'}`;
     if (!Number.isFinite(loss))

@@ -1,6 +1,7 @@
 // Token sequences for training: a (prompt, completion) pair becomes the exact ids the local provider
 // sees at inference (ChatML prompt with the assistant turn opened) plus the completion and <|im_end|>;
-// only completion tokens carry loss. Packing puts whole examples into rows of at most ctx tokens.
+// only completion tokens carry loss. Packing puts whole examples into rows of at most ctx tokens; each
+// keeps its own positions (from 0) and attends only to itself, so packing changes no example's loss.
 import type { Rng } from '../core/rng.ts';
 import { chatPromptIds } from '../providers/local.ts';
 import { IM_END } from '../tiny/chat-template.ts';
@@ -38,22 +39,25 @@ export function encodeExample(
   return { ids, promptLen: p.length };
 }
 
-/** One training row: ids and per-position targets (-100 = no loss). */
+/** One training row: ids, per-position targets (-100 = no loss) and each token's position in its example. */
 export interface Row {
   ids: number[];
   targets: number[];
+  positions: number[];
 }
 
 function rowOf(examples: Example[]): Row {
   const ids: number[] = [];
   const targets: number[] = [];
+  const positions: number[] = [];
   for (const e of examples) {
     for (let t = 0; t < e.ids.length; t++) {
       ids.push(e.ids[t]);
       targets.push(t + 1 < e.ids.length && t + 1 >= e.promptLen ? e.ids[t + 1] : -100);
+      positions.push(t);
     }
   }
-  return { ids, targets };
+  return { ids, targets, positions };
 }
 
 /** Greedy first-fit packing of whole examples into rows of at most ctx tokens (or one example per row). */
@@ -71,10 +75,14 @@ export function packExamples(examples: readonly Example[], ctx: number, pack = t
   return bins.map((b) => rowOf(b.items));
 }
 
-/** Pads rows to the longest one into [B, T] inputs and targets (-100 on padding). */
+/**
+ * Pads rows to the longest one into [B, T] inputs, targets (-100 on padding) and positions (padding
+ * continues the row's last example; it carries no loss and nothing real attends to it).
+ */
 export function collate(rows: readonly Row[]): {
   inputs: Int32Array;
   targets: Int32Array;
+  positions: Int32Array;
   B: number;
   T: number;
 } {
@@ -82,11 +90,15 @@ export function collate(rows: readonly Row[]): {
   const T = Math.max(...rows.map((r) => r.ids.length));
   const inputs = new Int32Array(B * T);
   const targets = new Int32Array(B * T).fill(-100);
+  const positions = new Int32Array(B * T);
   rows.forEach((r, b) => {
     inputs.set(r.ids, b * T);
     targets.set(r.targets, b * T);
+    positions.set(r.positions, b * T);
+    const last = r.positions.length ? r.positions[r.positions.length - 1] : -1;
+    for (let t = r.ids.length; t < T; t++) positions[b * T + t] = last + 1 + t - r.ids.length;
   });
-  return { inputs, targets, B, T };
+  return { inputs, targets, positions, B, T };
 }
 
 export function shuffled<T>(items: readonly T[], rng: Rng): T[] {

@@ -9,9 +9,9 @@ import { trainBpe } from '../tiny/tokenizer-train.ts';
 import { buildSplits, solvePrompt } from '../toy/index.ts';
 import { runDemo } from './demo.ts';
 import { trainGrpo } from './grpo.ts';
-import { TrainingDiverged, trainLm } from './lm-trainer.ts';
+import { TrainingDiverged, evalLoss, trainLm } from './lm-trainer.ts';
 import { MetricsLog } from './metrics-log.ts';
-import { encodeExample, packExamples } from './sequences.ts';
+import { collate, encodeExample, packExamples } from './sequences.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'qed-train-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -47,6 +47,19 @@ describe('masked LM trainer', () => {
     const packed = packExamples(examples, ctx);
     expect(packed.length).toBeLessThan(examples.length);
     expect(packed.every((r) => r.ids.length <= ctx)).toBe(true);
+  });
+
+  it('packing changes no example: positions restart per example and the loss is the unpacked one', () => {
+    const packed = packExamples(examples, ctx);
+    const multi = packed.find((r) => r.positions.filter((p) => p === 0).length > 1)!;
+    expect(multi).toBeDefined();
+    const starts = multi.positions.flatMap((p, i) => (p === 0 ? [i] : []));
+    multi.positions.forEach((p, i) => expect(p).toBe(i - starts.filter((s) => s <= i).at(-1)!));
+    const { positions, T } = collate([multi, { ids: [1], targets: [-100], positions: [0] }]);
+    expect(Array.from(positions.slice(T, T + 3))).toEqual([0, 1, 2]); // padding continues the row
+    const model = tiny();
+    const one = evalLoss(model, packExamples(examples, ctx, false), 4);
+    expect(evalLoss(model, packed, 4)).toBeCloseTo(one, 5);
   });
 
   it('lowers the loss, and a killed run resumes to the same curve', async () => {
