@@ -46,13 +46,15 @@ describe('checkpoints', () => {
     expect(ck.tokenizer.encode('lazy fox <|im_end|>')).toEqual(tokenizer.encode('lazy fox <|im_end|>'));
   });
 
-  it('keeps rotary positions across save and load', async () => {
+  it('keeps rotary positions and the previous-token embedding across save and load', async () => {
     const dir = join(root, 'rope');
-    const model = createGPT({ ...config, positions: 'rope' }, 2);
+    const model = createGPT({ ...config, positions: 'rope', prevToken: true }, 2);
     await saveCheckpoint(dir, { model, tokenizer });
     const ck = await loadCheckpoint(dir);
     expect(ck.config.positions).toBe('rope');
+    expect(ck.config.prevToken).toBe(true);
     expect(ck.model.wpe).toBeNull();
+    expect(ck.model.wprev!.data).toEqual(model.wprev!.data);
     expect(Buffer.from(logitsOf(ck.model).buffer)).toEqual(Buffer.from(logitsOf(model).buffer));
   });
 

@@ -118,11 +118,17 @@ describe('GPT training', () => {
     const bad = { ...cfg, positions: 'alibi' } as unknown as GPTConfig;
     expect(() => createGPT(bad, 1)).toThrow(/positions must be 'learned' or 'rope'/);
     expect(() => createGPT({ ...cfg, dModel: 12, heads: 4, positions: 'rope' }, 1)).toThrow(/even head size/);
+    const prev = { ...cfg, prevToken: 'yes' } as unknown as GPTConfig;
+    expect(() => createGPT(prev, 1)).toThrow(/prevToken must be true or false/);
   });
 
-  for (const positions of ['learned', 'rope'] as const) {
-    it(`a packed row computes what its examples compute one per row (${positions} positions)`, () => {
-      const m = createGPT({ ...cfg, positions }, 5);
+  for (const [positions, prevToken] of [
+    ['learned', false],
+    ['rope', false],
+    ['rope', true],
+  ] as const) {
+    it(`a packed row computes what its examples compute one per row (${positions} positions${prevToken ? ', previous-token embedding' : ''})`, () => {
+      const m = createGPT({ ...cfg, positions, prevToken }, 5);
       const a = ids.slice(0, 7);
       const b = ids.slice(9, 19);
       const pos = Int32Array.from([...a.keys(), ...b.keys()]);
@@ -181,6 +187,12 @@ describe('KV cache, sampling and log-probs', () => {
     const rope = createGPT({ ...cfg, positions: 'rope' }, 6);
     train(6, 30, undefined, rope);
     expect(cacheGap(rope, 5, 0)).toBeLessThan(1e-4);
+  });
+
+  it('KV-cache logits equal a full recompute with a previous-token embedding', () => {
+    const m = createGPT({ ...cfg, positions: 'rope', prevToken: true }, 7);
+    train(7, 30, undefined, m);
+    expect(cacheGap(m, 6, 1)).toBeLessThan(1e-4);
   });
 
   it("a sample's tokens depend only on its seed and prompt, not on the batch", () => {

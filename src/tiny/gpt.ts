@@ -23,6 +23,13 @@ export interface GPTConfig {
    * (rotary queries and keys, no `wpe`; attention depends on relative position). See rope.ts.
    */
   positions?: 'learned' | 'rope';
+  /**
+   * Adds a learned embedding of the previous token (`wprev`, [V + 1, C]; row V stands for "none", at
+   * an example's first token) to each token's input. Attention keys then see which token came before,
+   * so a single attention layer can find "the token after the earlier occurrence of this one" (an
+   * induction head) without first learning a previous-token head. Default false (GPT-2).
+   */
+  prevToken?: boolean;
 }
 
 export interface NamedParameter {
@@ -41,6 +48,8 @@ export function validateConfig(c: GPTConfig): GPTConfig {
   if (!(p >= 0 && p < 1)) throw new Error(`GPT config: dropout must be in [0, 1)`);
   if (c.positions !== undefined && c.positions !== 'learned' && c.positions !== 'rope')
     throw new Error(`GPT config: positions must be 'learned' or 'rope' (got ${JSON.stringify(c.positions)})`);
+  if (c.prevToken !== undefined && typeof c.prevToken !== 'boolean')
+    throw new Error(`GPT config: prevToken must be true or false (got ${JSON.stringify(c.prevToken)})`);
   if (c.positions === 'rope' && (c.dModel / c.heads) % 2 !== 0)
     throw new Error(`GPT config: rope needs an even head size (dModel / heads = ${c.dModel / c.heads})`);
   return c;
@@ -97,6 +106,8 @@ export class GPT {
   readonly wte: Tensor; // [V, C]
   /** Learned position embedding [ctx, C]; null with rotary positions. */
   readonly wpe: Tensor | null;
+  /** Previous-token embedding [V + 1, C] (config.prevToken), else null. */
+  readonly wprev: Tensor | null;
   readonly blocks: Block[];
   readonly lnfG: Tensor;
   readonly lnfB: Tensor;
@@ -120,6 +131,7 @@ export class GPT {
     };
     this.wte = param('wte.weight', [V, C], 'normal');
     this.wpe = this.config.positions === 'rope' ? null : param('wpe.weight', [ctx, C], 'normal');
+    this.wprev = this.config.prevToken ? param('wprev.weight', [V + 1, C], 'normal') : null;
     this.blocks = [];
     for (let l = 0; l < L; l++) {
       const p = `h.${l}.`;
@@ -199,7 +211,13 @@ export class GPT {
     };
     const eps = this.config.layerNormEps;
     const tok = s(embedding(this.wte, tokens, [B, T])); // [B, T, C]
-    let x = s(drop(this.wpe ? s(add(tok, s(embedding(this.wpe, pos, [B, T])))) : tok)); // [B, T, C]
+    let e = this.wpe ? s(add(tok, s(embedding(this.wpe, pos, [B, T])))) : tok;
+    if (this.wprev) {
+      const prev = new Int32Array(B * T); // the token before, or V at an example's first token
+      for (let i = 0; i < prev.length; i++) prev[i] = pos[i] === 0 ? this.config.vocab : tokens[i - 1];
+      e = s(add(e, s(embedding(this.wprev, prev, [B, T]))));
+    }
+    let x = s(drop(e)); // [B, T, C]
     for (const blk of this.blocks) {
       const h = s(layerNorm(x, blk.ln1g, blk.ln1b, eps)); // [B, T, C]
       let qkv = s(linear(h, blk.attnW, blk.attnB)); // [B, T, 3C]

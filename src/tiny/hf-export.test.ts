@@ -39,10 +39,13 @@ describe('HF GPT-2 export', () => {
     expect(tc.eos_token).toBe('<|im_end|>');
   });
 
-  it('refuses a model with rotary positions, which GPT-2 cannot hold, and writes nothing', async () => {
+  it('refuses rotary positions or a previous-token embedding, which GPT-2 cannot hold, and writes nothing', async () => {
     const out = join(root, 'rope');
     const rope = createGPT({ ...model.config, positions: 'rope' }, 1);
     await expect(exportHf(out, { model: rope, tokenizer })).rejects.toThrow(/needs learned positions/);
+    expect(existsSync(out) || existsSync(`${out}.tmp-export`)).toBe(false);
+    const prev = createGPT({ ...model.config, prevToken: true }, 1);
+    await expect(exportHf(out, { model: prev, tokenizer })).rejects.toThrow(/previous-token embedding/);
     expect(existsSync(out) || existsSync(`${out}.tmp-export`)).toBe(false);
   });
 

@@ -13,6 +13,8 @@ export class KVCache {
   readonly v: Float32Array[];
   /** Number of positions filled per slot. */
   readonly len: Int32Array;
+  /** Last token appended per slot (read only when len > 0; models with a previous-token embedding). */
+  readonly last: Int32Array;
   /** Scratch activations reused across calls (decoding allocates nothing per step once warm). */
   private scratch = new Map<string, Float32Array>();
 
@@ -33,6 +35,7 @@ export class KVCache {
     this.k = Array.from({ length: layers }, () => new Float32Array(slots * ctx * dModel));
     this.v = Array.from({ length: layers }, () => new Float32Array(slots * ctx * dModel));
     this.len = new Int32Array(slots);
+    this.last = new Int32Array(slots);
   }
 }
 
@@ -62,6 +65,7 @@ export function forwardCached(
   const pos = new Int32Array(N);
   const x = cache.buffer('x', N * C); // [N, C]
   const wpe = model.wpe?.data; // null with rotary positions, which enter at the attention instead
+  const wprev = model.wprev?.data;
   let i = 0;
   for (const it of items) {
     if (!(it.slot >= 0 && it.slot < cache.slots))
@@ -78,8 +82,13 @@ export function forwardCached(
       pos[i] = cache.len[it.slot] + t;
       for (let c = 0; c < C; c++)
         x[i * C + c] = model.wte.data[tok * C + c] + (wpe ? wpe[pos[i] * C + c] : 0);
+      if (wprev) {
+        const prev = pos[i] === 0 ? V : t > 0 ? it.tokens[t - 1] : cache.last[it.slot];
+        for (let c = 0; c < C; c++) x[i * C + c] += wprev[prev * C + c];
+      }
     }
     cache.len[it.slot] += it.tokens.length;
+    cache.last[it.slot] = it.tokens[it.tokens.length - 1];
   }
   const h = cache.buffer('h', N * C);
   const mean = cache.buffer('mean', N);
