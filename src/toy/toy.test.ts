@@ -282,6 +282,27 @@ describe('Olympiad-lite generation', () => {
     for (const p of splits.test) expect(text.includes(p.statement)).toBe(false);
   });
 
+  it('pretraining corpus lookup lines read operations back by letter and copy lettered values', () => {
+    const opts = { seed: 2, lines: 400, statements: ['S'] };
+    const plain = pretrainCorpus(opts);
+    expect(plain).not.toMatch(/Again:|\. Then /);
+    const lines = pretrainCorpus({ ...opts, lookup: 0.5 }).split('\n');
+    const ops = lines.filter((l) => l.startsWith('Apply '));
+    const copies = lines.filter((l) => l.startsWith('Known: '));
+    expect(ops.length + copies.length).toBeGreaterThan(150);
+    expect(ops.length + copies.length).toBeLessThan(250);
+    for (const l of ops) {
+      const [, list, asked] = /^Apply (.*)\. Then (.*)\.$/.exec(l)!;
+      for (const a of asked.split(', ')) expect(list.split(' ')).toContain(a);
+    }
+    for (const l of copies) {
+      const [, a, b] = /^Known: (.*)\. Again: (.*)\.$/.exec(l)!;
+      expect(b).toBe(a);
+    }
+    expect(lines.join('\n')).not.toMatch(/^Step [a-x]\./m);
+    expect(() => pretrainCorpus({ ...opts, lookup: 2 })).toThrow(/lookup must be in \[0, 1\]/);
+  });
+
   it('summarizer carries the unbroken run of claimed values from step a, unchecked', () => {
     const problem = { id: 'p', statement: CHAIN };
     const s1 = summarizeToy({ problem, summary: null, reasoning: [A, B].join('\n') });

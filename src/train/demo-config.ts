@@ -7,9 +7,17 @@ export interface DemoConfig {
   train: number;
   validation: number;
   test: number;
-  corpusLines: number;
+  /** Pretraining corpus: lines, and the share of lookup lines (see toy/corpus.ts). */
+  corpus: { lines: number; lookup: number };
   vocab: number;
-  model: { layers: number; dModel: number; heads: number; ctx: number; positions: 'learned' | 'rope' };
+  model: {
+    layers: number;
+    dModel: number;
+    heads: number;
+    ctx: number;
+    positions: 'learned' | 'rope';
+    prevToken: boolean;
+  };
   pretrain: { epochs: number; batchSize: number; lr: number };
   /**
    * pack: false trains one example per row at position 0, exactly as evaluation sees it. rcFraction:
@@ -43,11 +51,11 @@ export const FULL_DEMO: DemoConfig = {
   train: 1200,
   validation: 40,
   test: 80,
-  corpusLines: 1500,
+  corpus: { lines: 1500, lookup: 0 },
   vocab: 768,
   // Learned positions. Rotary ones (`positions: 'rope'`, with more reasoning-cache SFT data) let the
   // model copy a summary's values, but only on some seeds, and take 820–958 s (docs/recipe.md).
-  model: { layers: 2, dModel: 64, heads: 4, ctx: 352, positions: 'learned' },
+  model: { layers: 2, dModel: 64, heads: 4, ctx: 352, positions: 'learned', prevToken: false },
   pretrain: { epochs: 1, batchSize: 8, lr: 3e-3 },
   // lr chosen on the validation split: 3e-3 → 28, 6e-3 → 60 points (SFT model, pure, T 0.3).
   // 12 → 18 epochs: 74 → 93 points on validation (SFT model, pure, short problems). With all three
@@ -76,9 +84,9 @@ export const QUICK_DEMO: DemoConfig = {
   train: 120,
   validation: 8,
   test: 12,
-  corpusLines: 200,
+  corpus: { lines: 200, lookup: 0 },
   vocab: 768,
-  model: { layers: 1, dModel: 32, heads: 2, ctx: 384, positions: 'learned' },
+  model: { layers: 1, dModel: 32, heads: 2, ctx: 384, positions: 'learned', prevToken: false },
   pretrain: { epochs: 1, batchSize: 8, lr: 3e-3 },
   sft: {
     epochs: 1,

@@ -81,7 +81,8 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   const validRows = buildSftSet(splits.validation, { ...mix, rates: NO_ERRORS });
   const corpus = pretrainCorpus({
     seed,
-    lines: cfg.corpusLines,
+    lines: cfg.corpus.lines,
+    lookup: cfg.corpus.lookup,
     statements: splits.train.map((p) => p.statement),
   });
   mkdirSync(join(dir, 'data'), { recursive: true });
