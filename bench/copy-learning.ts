@@ -6,9 +6,9 @@
 // every row (copying is then a fixed-position lookup); `random` moves them and the gap between them,
 // as in real prompts, which needs a content-matching (induction) circuit.
 // `--positions rope` swaps learned absolute positions for rotary ones (relative attention).
-// `--prev-token on` adds the previous-token embedding (GPTConfig.prevToken).
+// `--prev-tokens k` adds embeddings of the k previous tokens (GPTConfig.prevTokens).
 // Usage: node --import tsx bench/copy-learning.ts [--place random|fixed] [--positions learned|rope]
-//        [--prev-token off|on]
+//        [--prev-tokens 0]
 //        [--steps 3000] [--ctx 128] [--vocab 64] [--span 12]
 import { Rng } from '../src/core/rng.ts';
 import { AdamW, clipGradNorm, createGPT, crossEntropy } from '../src/tiny/index.ts';
@@ -29,18 +29,18 @@ function choice<T extends string>(name: string, allowed: readonly T[]): T {
 }
 const place = choice('place', ['random', 'fixed'] as const);
 const positions = choice('positions', ['learned', 'rope'] as const);
-const prevToken = choice('prev-token', ['off', 'on'] as const) === 'on';
+const prevTokens = arg('prev-tokens', 0);
 const steps = arg('steps', 3000);
 const T = arg('ctx', 128);
 const V = arg('vocab', 64);
 const N = arg('span', 12);
 const B = 8;
 
-const model = createGPT({ vocab: V, ctx: T, layers: 2, dModel: 64, heads: 4, positions, prevToken }, 1);
+const model = createGPT({ vocab: V, ctx: T, layers: 2, dModel: 64, heads: 4, positions, prevTokens }, 1);
 const opt = new AdamW(model.namedParameters(), { lr: 3e-3, weightDecay: 0 });
 const rng = new Rng(1);
 console.log(
-  `copy a ${N}-token span, ${place} placement, ${positions} positions${prevToken ? ' + previous-token embedding' : ''}, ctx ${T}, vocab ${V}; chance ${Math.log(V - 1).toFixed(2)}`,
+  `copy a ${N}-token span, ${place} placement, ${positions} positions${prevTokens ? ` + ${prevTokens} previous-token embeddings` : ''}, ctx ${T}, vocab ${V}; chance ${Math.log(V - 1).toFixed(2)}`,
 );
 const t0 = performance.now();
 for (let step = 1; step <= steps; step++) {

@@ -48,11 +48,11 @@ describe('checkpoints', () => {
 
   it('keeps rotary positions and the previous-token embedding across save and load', async () => {
     const dir = join(root, 'rope');
-    const model = createGPT({ ...config, positions: 'rope', prevToken: true }, 2);
+    const model = createGPT({ ...config, positions: 'rope', prevTokens: 2 }, 2);
     await saveCheckpoint(dir, { model, tokenizer });
     const ck = await loadCheckpoint(dir);
     expect(ck.config.positions).toBe('rope');
-    expect(ck.config.prevToken).toBe(true);
+    expect(ck.config.prevTokens).toBe(2);
     expect(ck.model.wpe).toBeNull();
     expect(ck.model.wprev!.data).toEqual(model.wprev!.data);
     expect(Buffer.from(logitsOf(ck.model).buffer)).toEqual(Buffer.from(logitsOf(model).buffer));

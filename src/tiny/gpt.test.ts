@@ -118,17 +118,18 @@ describe('GPT training', () => {
     const bad = { ...cfg, positions: 'alibi' } as unknown as GPTConfig;
     expect(() => createGPT(bad, 1)).toThrow(/positions must be 'learned' or 'rope'/);
     expect(() => createGPT({ ...cfg, dModel: 12, heads: 4, positions: 'rope' }, 1)).toThrow(/even head size/);
-    const prev = { ...cfg, prevToken: 'yes' } as unknown as GPTConfig;
-    expect(() => createGPT(prev, 1)).toThrow(/prevToken must be true or false/);
+    expect(() => createGPT({ ...cfg, prevTokens: 1.5 }, 1)).toThrow(
+      /prevTokens must be an integer from 0 to 8/,
+    );
   });
 
-  for (const [positions, prevToken] of [
-    ['learned', false],
-    ['rope', false],
-    ['rope', true],
+  for (const [positions, prevTokens] of [
+    ['learned', 0],
+    ['rope', 0],
+    ['rope', 3],
   ] as const) {
-    it(`a packed row computes what its examples compute one per row (${positions} positions${prevToken ? ', previous-token embedding' : ''})`, () => {
-      const m = createGPT({ ...cfg, positions, prevToken }, 5);
+    it(`a packed row computes what its examples compute one per row (${positions} positions, ${prevTokens} previous-token embeddings)`, () => {
+      const m = createGPT({ ...cfg, positions, prevTokens }, 5);
       const a = ids.slice(0, 7);
       const b = ids.slice(9, 19);
       const pos = Int32Array.from([...a.keys(), ...b.keys()]);
@@ -189,8 +190,8 @@ describe('KV cache, sampling and log-probs', () => {
     expect(cacheGap(rope, 5, 0)).toBeLessThan(1e-4);
   });
 
-  it('KV-cache logits equal a full recompute with a previous-token embedding', () => {
-    const m = createGPT({ ...cfg, positions: 'rope', prevToken: true }, 7);
+  it('KV-cache logits equal a full recompute with previous-token embeddings', () => {
+    const m = createGPT({ ...cfg, positions: 'rope', prevTokens: 3 }, 7);
     train(7, 30, undefined, m);
     expect(cacheGap(m, 6, 1)).toBeLessThan(1e-4);
   });

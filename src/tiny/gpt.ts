@@ -24,12 +24,13 @@ export interface GPTConfig {
    */
   positions?: 'learned' | 'rope';
   /**
-   * Adds a learned embedding of the previous token (`wprev`, [V + 1, C]; row V stands for "none", at
-   * an example's first token) to each token's input. Attention keys then see which token came before,
-   * so a single attention layer can find "the token after the earlier occurrence of this one" (an
-   * induction head) without first learning a previous-token head. Default false (GPT-2).
+   * Adds learned embeddings of the k previous tokens (`wprev`, k tables of V + 1 rows stacked into
+   * [k·(V + 1), C]; row V of a table stands for "none", before an example's start) to each token's
+   * input, like a short causal convolution over the tokens. Attention keys then see what came just
+   * before them, so a single attention layer can find "what followed the earlier occurrence of the token
+   * j back" (an induction head) without first learning to move that token forward. Default 0 (GPT-2).
    */
-  prevToken?: boolean;
+  prevTokens?: number;
 }
 
 export interface NamedParameter {
@@ -48,8 +49,13 @@ export function validateConfig(c: GPTConfig): GPTConfig {
   if (!(p >= 0 && p < 1)) throw new Error(`GPT config: dropout must be in [0, 1)`);
   if (c.positions !== undefined && c.positions !== 'learned' && c.positions !== 'rope')
     throw new Error(`GPT config: positions must be 'learned' or 'rope' (got ${JSON.stringify(c.positions)})`);
-  if (c.prevToken !== undefined && typeof c.prevToken !== 'boolean')
-    throw new Error(`GPT config: prevToken must be true or false (got ${JSON.stringify(c.prevToken)})`);
+  if (
+    c.prevTokens !== undefined &&
+    !(Number.isInteger(c.prevTokens) && c.prevTokens >= 0 && c.prevTokens <= 8)
+  )
+    throw new Error(
+      `GPT config: prevTokens must be an integer from 0 to 8 (got ${JSON.stringify(c.prevTokens)})`,
+    );
   if (c.positions === 'rope' && (c.dModel / c.heads) % 2 !== 0)
     throw new Error(`GPT config: rope needs an even head size (dModel / heads = ${c.dModel / c.heads})`);
   return c;
@@ -106,7 +112,7 @@ export class GPT {
   readonly wte: Tensor; // [V, C]
   /** Learned position embedding [ctx, C]; null with rotary positions. */
   readonly wpe: Tensor | null;
-  /** Previous-token embedding [V + 1, C] (config.prevToken), else null. */
+  /** Previous-token embeddings [k·(V + 1), C] (config.prevTokens = k > 0), else null. */
   readonly wprev: Tensor | null;
   readonly blocks: Block[];
   readonly lnfG: Tensor;
@@ -131,7 +137,8 @@ export class GPT {
     };
     this.wte = param('wte.weight', [V, C], 'normal');
     this.wpe = this.config.positions === 'rope' ? null : param('wpe.weight', [ctx, C], 'normal');
-    this.wprev = this.config.prevToken ? param('wprev.weight', [V + 1, C], 'normal') : null;
+    const k = this.config.prevTokens ?? 0;
+    this.wprev = k > 0 ? param('wprev.weight', [k * (V + 1), C], 'normal') : null;
     this.blocks = [];
     for (let l = 0; l < L; l++) {
       const p = `h.${l}.`;
@@ -212,9 +219,11 @@ export class GPT {
     const eps = this.config.layerNormEps;
     const tok = s(embedding(this.wte, tokens, [B, T])); // [B, T, C]
     let e = this.wpe ? s(add(tok, s(embedding(this.wpe, pos, [B, T])))) : tok;
-    if (this.wprev) {
-      const prev = new Int32Array(B * T); // the token before, or V at an example's first token
-      for (let i = 0; i < prev.length; i++) prev[i] = pos[i] === 0 ? this.config.vocab : tokens[i - 1];
+    for (let j = 1; this.wprev && j <= this.config.prevTokens!; j++) {
+      // Row of table j: the token j back, or V (none) when it lies before the example's start.
+      const V1 = this.config.vocab + 1;
+      const prev = new Int32Array(B * T);
+      for (let i = 0; i < prev.length; i++) prev[i] = (j - 1) * V1 + (pos[i] >= j ? tokens[i - j] : V1 - 1);
       e = s(add(e, s(embedding(this.wprev, prev, [B, T]))));
     }
     let x = s(drop(e)); // [B, T, C]

@@ -44,8 +44,8 @@ describe('HF GPT-2 export', () => {
     const rope = createGPT({ ...model.config, positions: 'rope' }, 1);
     await expect(exportHf(out, { model: rope, tokenizer })).rejects.toThrow(/needs learned positions/);
     expect(existsSync(out) || existsSync(`${out}.tmp-export`)).toBe(false);
-    const prev = createGPT({ ...model.config, prevToken: true }, 1);
-    await expect(exportHf(out, { model: prev, tokenizer })).rejects.toThrow(/previous-token embedding/);
+    const prev = createGPT({ ...model.config, prevTokens: 1 }, 1);
+    await expect(exportHf(out, { model: prev, tokenizer })).rejects.toThrow(/previous-token embeddings/);
     expect(existsSync(out) || existsSync(`${out}.tmp-export`)).toBe(false);
   });
 

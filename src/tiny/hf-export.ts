@@ -23,8 +23,8 @@ export function hfGpt2Config(model: GPT, tokenizer: Tokenizer): Record<string, u
   const c = model.config;
   if (c.positions === 'rope')
     throw new Error('HF GPT-2 export needs learned positions; this model uses rotary positions (rope)');
-  if (c.prevToken)
-    throw new Error('HF GPT-2 export cannot hold the previous-token embedding (wprev) this model uses');
+  if (c.prevTokens)
+    throw new Error('HF GPT-2 export cannot hold the previous-token embeddings (wprev) this model uses');
   const eos = tokenizer.specialId(IM_END) ?? tokenizer.specialId(END_OF_TEXT) ?? null;
   const bos = tokenizer.specialId(END_OF_TEXT) ?? eos;
   return {

@@ -13,8 +13,9 @@ export class KVCache {
   readonly v: Float32Array[];
   /** Number of positions filled per slot. */
   readonly len: Int32Array;
-  /** Last token appended per slot (read only when len > 0; models with a previous-token embedding). */
-  readonly last: Int32Array;
+  /** Per slot, the last k tokens appended, oldest first (models with k previous-token embeddings). */
+  readonly recent: Int32Array;
+  readonly prevTokens: number;
   /** Scratch activations reused across calls (decoding allocates nothing per step once warm). */
   private scratch = new Map<string, Float32Array>();
 
@@ -35,7 +36,8 @@ export class KVCache {
     this.k = Array.from({ length: layers }, () => new Float32Array(slots * ctx * dModel));
     this.v = Array.from({ length: layers }, () => new Float32Array(slots * ctx * dModel));
     this.len = new Int32Array(slots);
-    this.last = new Int32Array(slots);
+    this.prevTokens = model.config.prevTokens ?? 0;
+    this.recent = new Int32Array(slots * this.prevTokens);
   }
 }
 
@@ -66,6 +68,7 @@ export function forwardCached(
   const x = cache.buffer('x', N * C); // [N, C]
   const wpe = model.wpe?.data; // null with rotary positions, which enter at the attention instead
   const wprev = model.wprev?.data;
+  const K = cache.prevTokens;
   let i = 0;
   for (const it of items) {
     if (!(it.slot >= 0 && it.slot < cache.slots))
@@ -82,13 +85,19 @@ export function forwardCached(
       pos[i] = cache.len[it.slot] + t;
       for (let c = 0; c < C; c++)
         x[i * C + c] = model.wte.data[tok * C + c] + (wpe ? wpe[pos[i] * C + c] : 0);
-      if (wprev) {
-        const prev = pos[i] === 0 ? V : t > 0 ? it.tokens[t - 1] : cache.last[it.slot];
-        for (let c = 0; c < C; c++) x[i * C + c] += wprev[prev * C + c];
+      for (let j = 1; wprev && j <= K; j++) {
+        // The token j back: in this item, else among the slot's recent tokens, else none (row V).
+        const back = pos[i] < j ? V : t >= j ? it.tokens[t - j] : cache.recent[it.slot * K + K - (j - t)];
+        const row = ((j - 1) * (V + 1) + back) * C;
+        for (let c = 0; c < C; c++) x[i * C + c] += wprev[row + c];
       }
     }
+    if (K > 0) {
+      const r = cache.recent.subarray(it.slot * K, (it.slot + 1) * K);
+      const merged = [...r, ...Array.from(it.tokens)].slice(-K);
+      r.set(merged);
+    }
     cache.len[it.slot] += it.tokens.length;
-    cache.last[it.slot] = it.tokens[it.tokens.length - 1];
   }
   const h = cache.buffer('h', N * C);
   const mean = cache.buffer('mean', N);

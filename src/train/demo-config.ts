@@ -16,7 +16,7 @@ export interface DemoConfig {
     heads: number;
     ctx: number;
     positions: 'learned' | 'rope';
-    prevToken: boolean;
+    prevTokens: number;
   };
   pretrain: { epochs: number; batchSize: number; lr: number };
   /**
@@ -55,7 +55,7 @@ export const FULL_DEMO: DemoConfig = {
   vocab: 768,
   // Learned positions. Rotary ones (`positions: 'rope'`, with more reasoning-cache SFT data) let the
   // model copy a summary's values, but only on some seeds, and take 820–958 s (docs/recipe.md).
-  model: { layers: 2, dModel: 64, heads: 4, ctx: 352, positions: 'learned', prevToken: false },
+  model: { layers: 2, dModel: 64, heads: 4, ctx: 352, positions: 'learned', prevTokens: 0 },
   pretrain: { epochs: 1, batchSize: 8, lr: 3e-3 },
   // lr chosen on the validation split: 3e-3 → 28, 6e-3 → 60 points (SFT model, pure, T 0.3).
   // 12 → 18 epochs: 74 → 93 points on validation (SFT model, pure, short problems). With all three
@@ -86,7 +86,7 @@ export const QUICK_DEMO: DemoConfig = {
   test: 12,
   corpus: { lines: 200, lookup: 0 },
   vocab: 768,
-  model: { layers: 1, dModel: 32, heads: 2, ctx: 384, positions: 'learned', prevToken: false },
+  model: { layers: 1, dModel: 32, heads: 2, ctx: 384, positions: 'learned', prevTokens: 0 },
   pretrain: { epochs: 1, batchSize: 8, lr: 3e-3 },
   sft: {
     epochs: 1,
