@@ -65,7 +65,8 @@ export const FULL_DEMO: DemoConfig = {
   // fewer steps (see docs/recipe.md). Reasoning-cache rows for 60% of problems and two refinement rows
   // per long problem teach carries of up to 19 values. Packed rows (examples kept apart) of 11 hold
   // about as many examples as 16 unpacked ones, without the 37% padding. 15 epochs, not 20, to fit the
-  // 10-minute budget (20 took 595 s of SFT alone); the validation loss is flat after about 10.
+  // 10-minute budget (20 took 595 s of SFT alone); the validation loss falls little after about 10
+  // (0.033 at epoch 10, 0.024 at epoch 18, seed 2).
   sft: {
     epochs: 15,
     batchSize: 11,
