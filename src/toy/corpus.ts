@@ -6,7 +6,8 @@
 // f's operation and a refinement needs to carry a summary's values, practised on no proof at all.
 import { Rng, deriveSeed } from '../core/rng.ts';
 import { casePoly } from './generate.ts';
-import { LETTERS, type Op, ROAD_SHIFTS, consecutiveProduct, formatOps, mod, polyResidues } from './spec.ts';
+import { carried } from './proof-lines.ts';
+import { type Op, ROAD_SHIFTS, consecutiveProduct, formatOps, mod, polyResidues } from './spec.ts';
 
 function fact(rng: Rng): string {
   const m = rng.int(3, 11);
@@ -41,15 +42,16 @@ function opLookup(rng: Rng): string {
   const n = rng.int(3, 20);
   const ops: Op[] = Array.from({ length: n }, () => ({ op: rng.next() < 0.5 ? '+' : '*', k: rng.int(1, 4) }));
   const asked = Array.from({ length: rng.int(2, 5) }, () => rng.int(0, n - 1));
-  return `Apply ${formatOps(ops)}. Then ${asked.map((i) => `${LETTERS[i]}${ops[i].op}${ops[i].k}`).join(', ')}.`;
+  const terms = formatOps(ops).split(' ');
+  return `Apply ${terms.join(' ')}. Then ${asked.map((i) => terms[i]).join(', ')}.`;
 }
 
 /** `Known: A 4 B 0 C 3. Again: A 4 B 0 C 3.`: lettered values copied out. */
 function copyList(rng: Rng): string {
   const n = rng.int(2, 20);
   const m = rng.int(3, 11);
-  const values = Array.from({ length: n }, (_, i) => `${LETTERS[i].toUpperCase()} ${rng.int(0, m - 1)}`);
-  return `Known: ${values.join(' ')}. Again: ${values.join(' ')}.`;
+  const values = carried(Array.from({ length: n }, () => rng.int(0, m - 1)));
+  return `Known: ${values}. Again: ${values}.`;
 }
 
 /**
