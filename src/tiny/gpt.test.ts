@@ -271,4 +271,26 @@ describe('KV cache, sampling and log-probs', () => {
     }
     expect(() => scoreLogProbs(model, [seq], { temperature: 0 })).toThrow(/temperature must be > 0/);
   });
+
+  it("the sampler's policy log-probs are the scorer's at its temperature, the stop token included", () => {
+    const T = 0.7;
+    const free = sample(model, { prompts: [[1, 2]], seeds: [5], maxNewTokens: 12, temperature: T });
+    const stopAt = free[0].tokens[5];
+    const [s] = sample(model, {
+      prompts: [[1, 2]],
+      seeds: [5],
+      maxNewTokens: 12,
+      temperature: T,
+      stopTokens: [stopAt],
+    });
+    expect(s.finishReason).toBe('stop');
+    const acted = [...s.tokens, stopAt];
+    expect(s.policyLogprobs).toHaveLength(acted.length);
+    const scored = scoreLogProbs(model, [[1, 2, ...acted]], { temperature: T })[0];
+    acted.forEach((_, t) => expect(s.policyLogprobs[t]).toBeCloseTo(scored[t + 1], 4));
+    const plain = scoreLogProbs(model, [[1, 2, ...acted]])[0];
+    expect(s.policyLogprobs[0]).not.toBeCloseTo(plain[1], 3);
+    const [greedy] = sample(model, { prompts: [[1, 2]], seeds: [5], maxNewTokens: 4, temperature: 0 });
+    expect(greedy.policyLogprobs).toEqual([0, 0, 0, 0]);
+  });
 });

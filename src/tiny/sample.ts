@@ -24,6 +24,12 @@ export interface SampleResult {
   tokens: number[];
   /** log p(token) under the model at temperature 1 (before top-p), one per generated token. */
   logprobs: number[];
+  /**
+   * log p(token) under the sampling policy (logits ÷ temperature, before top-p; 0 when greedy), one per
+   * generated token and one more for the stop token when one was sampled: what an RL trainer takes as
+   * the old policy's log-probs.
+   */
+  policyLogprobs: number[];
   /** 'stop': a stop token was sampled (see stopToken); 'length': maxNewTokens reached or prompt + tokens filled the context. */
   finishReason: 'stop' | 'length';
   stopToken?: number;
@@ -46,7 +52,12 @@ export function sample(model: GPT, opts: SampleOptions): SampleResult[] {
     if (p.length === 0) throw new Error(`sample: prompt ${i} is empty`);
     if (p.length >= ctx) throw new Error(`sample: prompt ${i} has ${p.length} tokens; context is ${ctx}`);
   });
-  const results: SampleResult[] = prompts.map(() => ({ tokens: [], logprobs: [], finishReason: 'length' }));
+  const results: SampleResult[] = prompts.map(() => ({
+    tokens: [],
+    logprobs: [],
+    policyLogprobs: [],
+    finishReason: 'length',
+  }));
   if (maxNewTokens === 0 || prompts.length === 0) return results;
   const rngs = seeds.map((s) => new Rng(s));
   const cache = new KVCache(model, prompts.length);
@@ -59,8 +70,9 @@ export function sample(model: GPT, opts: SampleOptions): SampleResult[] {
     const next: number[] = [];
     active.forEach((s, j) => {
       const row = logits.subarray(j * V, (j + 1) * V);
-      const { token, logprob } = pick(row, temperature, topP, rngs[s], probs, order);
+      const { token, logprob, policyLogprob } = pick(row, temperature, topP, rngs[s], probs, order);
       const res = results[s];
+      res.policyLogprobs.push(policyLogprob);
       if (stops.has(token)) {
         res.finishReason = 'stop';
         res.stopToken = token;
@@ -77,7 +89,7 @@ export function sample(model: GPT, opts: SampleOptions): SampleResult[] {
   return results;
 }
 
-/** Draw one token from a logits row; returns it with its temperature-1 log-probability. */
+/** Draw one token from a logits row; returns it with its log-probability at temperature 1 and at `temperature`. */
 function pick(
   row: Float32Array,
   temperature: number,
@@ -85,7 +97,7 @@ function pick(
   rng: Rng,
   probs: Float64Array,
   order: Int32Array,
-): { token: number; logprob: number } {
+): { token: number; logprob: number; policyLogprob: number } {
   const V = row.length;
   let max = -Infinity;
   let arg = 0;
@@ -99,7 +111,7 @@ function pick(
   for (let j = 0; j < V; j++) z1 += Math.exp(row[j] - max);
   const logZ = max + Math.log(z1);
   const u = rng.next(); // always one draw per token, so streams stay aligned across settings
-  if (temperature === 0) return { token: arg, logprob: row[arg] - logZ };
+  if (temperature === 0) return { token: arg, logprob: row[arg] - logZ, policyLogprob: 0 };
   let z = 0;
   for (let j = 0; j < V; j++) {
     probs[j] = Math.exp((row[j] - max) / temperature);
@@ -133,5 +145,5 @@ function pick(
       }
     }
   }
-  return { token, logprob: row[token] - logZ };
+  return { token, logprob: row[token] - logZ, policyLogprob: (row[token] - max) / temperature - Math.log(z) };
 }

@@ -1,8 +1,9 @@
 // GRPO trainer, PipelineRL style, for the embedded model: each step samples G completions for a set of
 // prompts (plain problems, or reasoning-cache states), grades them with any Grader, computes group
 // advantages and takes `minibatches` clipped-ratio policy-gradient steps (old log-probs are the
-// sampling policy's). Per-step JSONL logs: reward mean/std, score histogram, length, clip fraction,
-// entropy, grader failures. Checkpoints are atomic; `resume` continues from the last one.
+// sampling policy's, as the sampler reported them). Per-step JSONL logs: reward mean/std, score
+// histogram, length, clip fraction, entropy, grader failures. Checkpoints are atomic; `resume` continues
+// from the last one.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Problem } from '../core/problem.ts';
@@ -11,7 +12,7 @@ import { Rng, deriveSeed } from '../core/rng.ts';
 import type { Grader } from '../grading/types.ts';
 import { loadCheckpoint, saveCheckpoint } from '../tiny/checkpoint.ts';
 import type { GPT } from '../tiny/gpt.ts';
-import { scoreLogProbs, sequenceLogProbs } from '../tiny/logprobs.ts';
+import { sequenceLogProbs } from '../tiny/logprobs.ts';
 import { AdamW, clipGradNorm } from '../tiny/optim.ts';
 import type { Tokenizer } from '../tiny/tokenizer.ts';
 import { groupAdvantages, grpoLoss } from './grpo-math.ts';
@@ -176,8 +177,7 @@ export async function trainGrpo(
     if (trainable.length) {
       const seqs = trainable.map((r) => [...r.prompt, ...r.completion]);
       // The policy is the model at the sampling temperature (as the reference's trainer divides its
-      // logits by the sampler's T), so old and new log-probs are both taken at it.
-      const old = scoreLogProbs(o.model, seqs, { temperature });
+      // logits by the sampler's T): old log-probs are the sampler's own, new ones are taken at it too.
       const per = Math.ceil(trainable.length / minibatches);
       for (let mb = 0; mb < trainable.length; mb += per) {
         const idx = Array.from({ length: Math.min(per, trainable.length - mb) }, (_, j) => mb + j);
@@ -196,7 +196,7 @@ export async function trainGrpo(
           const r = trainable[i];
           for (let t = r.prompt.length - 1; t < seqs[i].length - 1; t++) {
             mask[b * T + t] = 1;
-            oldArr[b * T + t] = old[i][t];
+            oldArr[b * T + t] = r.logprobs[t - r.prompt.length + 1];
             advArr[b * T + t] = advantage.get(r)!;
             tokens++;
           }

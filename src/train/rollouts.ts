@@ -26,6 +26,8 @@ export interface Rollout {
   prompt: number[];
   /** Completion tokens, plus the stop token when the sample stopped (it is an action too). */
   completion: number[];
+  /** The sampling policy's log-prob of each completion token (the old log-probs of the GRPO ratio). */
+  logprobs: number[];
   text: string;
   finishReason: 'stop' | 'length';
   score: number | null;
@@ -77,6 +79,7 @@ export function sampleGroups(o: SampleGroupsOptions): Array<Omit<Rollout, 'score
         problem: o.groups[owners[i]].problem,
         prompt: p,
         completion: r.finishReason === 'stop' ? [...r.tokens, stop] : r.tokens,
+        logprobs: r.policyLogprobs,
         text,
         finishReason: r.finishReason,
       },

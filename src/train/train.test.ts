@@ -120,6 +120,8 @@ describe('GRPO trainer', () => {
       groupSize: 4,
       maxNewTokens: 8,
       lr: 1e-3,
+      minibatches: 1,
+      temperature: 0.7,
       seed: 1,
       quiet: true,
     });
@@ -128,6 +130,9 @@ describe('GRPO trainer', () => {
     expect(rec.graderFailures).toBe(4);
     expect(rec.trained).toBeGreaterThan(0);
     expect(rec.trained).toBeLessThanOrEqual(4);
+    // One minibatch, before any update: the trainer's log-probs at T are the sampler's (ratio 1).
+    expect(rec.meanRatio).toBeCloseTo(1, 4);
+    expect(rec.clipFraction).toBe(0);
   });
 });
 
