@@ -136,6 +136,68 @@ describe('GRPO trainer', () => {
   });
 });
 
+describe('GRPO resume', () => {
+  const problems = buildSplits({ seed: 2, train: 6, validation: 1, test: 1 }).train;
+  const tok = trainBpe(
+    problems.map((p) => `${solvePrompt(p)}\n${p.referenceSolution}`),
+    { vocabSize: 400 },
+  );
+  // Scores that vary within a group, so every step trains.
+  const grader: Grader = {
+    info: { kind: 'programmatic' },
+    grade: async ({ attempt }) => ({
+      attemptId: 'x',
+      problemId: attempt.problemId,
+      sampleIndex: attempt.sampleIndex,
+      score: attempt.finalProof.length % 8,
+      assessment: '',
+      errors: [],
+      grader: { kind: 'programmatic' },
+      usage: { promptTokens: 0, completionTokens: 0, reasoningTokens: 0, cost: 0, latencyMs: 0, calls: 0 },
+    }),
+  };
+  const run = (
+    dir: string,
+    extra: { rc?: boolean; resume?: boolean; maxStepsThisRun?: number; init?: number },
+  ) =>
+    trainGrpo({
+      dir: join(root, dir),
+      model: createGPT({ vocab: tok.vocabSize, ctx: 400, layers: 1, dModel: 16, heads: 2 }, extra.init ?? 4),
+      tokenizer: tok,
+      problems,
+      grader,
+      prompt: (p, summary) => (summary === null ? solvePrompt(p) : `${solvePrompt(p)}\n${summary}`),
+      ...(extra.rc ? { rc: { cycles: 2, statesPerTrajectory: 1, summarize: () => 'Known: A 1.' } } : {}),
+      steps: 4,
+      problemsPerStep: 2,
+      groupSize: 4,
+      maxNewTokens: 6,
+      lr: 3e-3,
+      temperature: 0.9,
+      seed: 7,
+      saveEvery: 2,
+      quiet: true,
+      ...(extra.resume ? { resume: true } : {}),
+      ...(extra.maxStepsThisRun ? { maxStepsThisRun: extra.maxStepsThisRun } : {}),
+    });
+  const curve = (path: string) =>
+    new MetricsLog(path).read().map((r) => [r.step, r.rewardMean, r.trained, r.gradNorm, r.meanRatio]);
+
+  for (const rc of [false, true]) {
+    it(`a killed ${rc ? 'reasoning-cache ' : ''}run resumes from its last checkpoint to the same curve`, async () => {
+      const straight = curve((await run(`rl-straight-${rc}`, { rc })).metrics);
+      expect(straight).toHaveLength(4);
+      expect(straight.some((r) => (r[2] as number) > 0)).toBe(true);
+      // Killed after step 3: the checkpoint holds step 2, and the log's step 3 is redone. The resumed
+      // process starts from other initial weights, which the checkpoint must replace.
+      await run(`rl-killed-${rc}`, { rc, maxStepsThisRun: 3 });
+      const resumed = curve((await run(`rl-killed-${rc}`, { rc, resume: true, init: 99 })).metrics);
+      expect(resumed.map((r) => r[0])).toEqual([1, 2, 3, 4]);
+      resumed.forEach((r, i) => r.forEach((v, j) => expect(v).toBeCloseTo(straight[i][j] as number, 5)));
+    });
+  }
+});
+
 describe('qed demo --quick', () => {
   it('runs every stage and writes summary.json, plots and the report', async () => {
     const out = join(root, 'demo');
