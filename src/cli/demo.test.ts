@@ -1,7 +1,8 @@
 // `qed demo` through the CLI: --seeds runs the quick demo once per seed into DIR/seed-N and writes the
-// mean over seeds; bad flags are refused with a message naming them.
+// mean over seeds; a killed run continues with --resume to the same result; bad flags are refused with
+// a message naming them.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +43,54 @@ describe('qed demo', () => {
     }>;
     expect(rows.map((x) => x.perSeed[1])).toEqual(one.map((x) => x.mean));
     expect(r.stdout).toMatch(/over seeds 3, 4/);
+  }, 120_000);
+
+  it('--resume continues a killed run to the same curves and results, without redoing finished stages', async () => {
+    const args = ['demo', '--quick', '--quiet', '--seed', '5'];
+    const straight = join(dir, 'straight');
+    expect((await qed([...args, '--out', straight])).code).toBe(0);
+    const killed = join(dir, 'killed');
+    const child = spawn(process.execPath, [QED, ...args, '--out', killed]);
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    const sftLog = join(killed, 'sft', 'metrics.jsonl');
+    const lines = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8').trim().split('\n').length : 0);
+    // SIGKILL in the middle of SFT, which checkpoints every step at this size.
+    while (lines(sftLog) < 4) await new Promise((r) => setTimeout(r, 5));
+    child.kill('SIGKILL');
+    await exited;
+    expect(existsSync(join(killed, 'summary.json'))).toBe(false);
+    const baseCheckpoint = join(killed, 'base', 'checkpoint', 'model.safetensors');
+    const baseWritten = statSync(baseCheckpoint).mtimeMs;
+    const sftState = join(killed, 'sft', 'checkpoint', 'trainer-state.json');
+    const { step } = JSON.parse(readFileSync(sftState, 'utf8')) as { step: number };
+    const sftBefore = readFileSync(sftLog, 'utf8').split('\n').slice(0, step);
+
+    const other = await qed([...args.slice(0, -1), '6', '--out', killed, '--resume']);
+    expect(other.code).not.toBe(0);
+    expect(other.stderr).toMatch(/cannot resume .*: seed was 5, now 6/);
+    const r = await qed([...args, '--out', killed, '--resume']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('(resumed)');
+    expect(statSync(baseCheckpoint).mtimeMs).toBe(baseWritten);
+    // SFT went on from its checkpoint: the steps before it were not redone (their timings would differ).
+    expect(step).toBeGreaterThan(0);
+    expect(readFileSync(sftLog, 'utf8').split('\n').slice(0, step)).toEqual(sftBefore);
+    const read = (run: string, f: string, key: string) =>
+      readFileSync(join(run, f), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as Record<string, unknown>)[key]);
+    for (const [f, key] of [
+      ['sft/metrics.jsonl', 'loss'],
+      ['rl/metrics.jsonl', 'gradNorm'],
+      ['rc-rl/metrics.jsonl', 'gradNorm'],
+      ['eval/rc-rl-pure/attempts.jsonl', 'finalProof'],
+    ]) {
+      expect(read(killed, f, key), f).toEqual(read(straight, f, key));
+    }
+    expect(readFileSync(join(killed, 'summary.json'), 'utf8')).toBe(
+      readFileSync(join(straight, 'summary.json'), 'utf8'),
+    );
   }, 120_000);
 
   it.each([

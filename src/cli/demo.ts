@@ -16,6 +16,7 @@ interface DemoFlags {
   seed: number;
   out?: string;
   force?: boolean;
+  resume?: boolean;
   json?: boolean;
   quiet?: boolean;
   evalSplit: 'test' | 'validation';
@@ -31,6 +32,10 @@ export function registerDemo(program: Command): void {
     .option('--seed <n>', 'seed for data, model and sampling', nonNegative('--seed', true), 1)
     .option('--out <dir>', 'output directory (default: runs/demo-<time>-<hash>)')
     .option('--force', 'overwrite a non-empty --out directory')
+    .option(
+      '--resume',
+      'continue a killed run in --out: finished stages and evaluations are kept, the interrupted stage continues from its last checkpoint',
+    )
     .option('--json', 'print the summary rows as JSON on stdout')
     .option('--quiet', 'no progress bars')
     .option(
@@ -61,6 +66,7 @@ export function registerDemo(program: Command): void {
         config: flags.config ? readDemoConfig(flags.config) : undefined,
         quick: flags.quick,
         force: flags.force,
+        resume: flags.resume,
         quiet: flags.quiet,
       };
       if (flags.seeds) {
@@ -69,6 +75,7 @@ export function registerDemo(program: Command): void {
           root: 'runs',
           prefix: 'demo-seeds',
           force: flags.force,
+          resume: flags.resume,
         });
         const runs = [];
         for (const seed of flags.seeds) {

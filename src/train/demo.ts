@@ -2,8 +2,9 @@
 // SFT on the teacher set, rubric-reward RL, reasoning-cache RL — then evaluate every stage on the
 // held-out test split with the `pure` and `reasoning-cache` scaffolds through runEval (local provider,
 // toy grader), and write summary.json, plots and the HTML report into the output directory.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { InputError } from '../core/errors.ts';
 import type { Problem } from '../core/problem.ts';
 import { prepareRunDir } from '../core/run-dir.ts';
 import { runEval } from '../eval/index.ts';
@@ -28,7 +29,7 @@ import { writeDemoPlots } from './demo-plots.ts';
 import { trainGrpo } from './grpo.ts';
 import { trainLm } from './lm-trainer.ts';
 import { pretrainExamples, sftExamples, trainRecipeTokenizer } from './recipe-data.ts';
-import { promptIds } from './sequences.ts';
+import { packExamples, promptIds } from './sequences.ts';
 
 export const STAGES = ['base', 'sft', 'rl', 'rc-rl'] as const;
 export const SCAFFOLDS = ['pure', 'reasoning-cache'] as const;
@@ -38,6 +39,11 @@ export interface DemoOptions {
   seed?: number;
   quick?: boolean;
   force?: boolean;
+  /**
+   * Continue a killed run in `out`: finished stages are reloaded from their checkpoints, the
+   * interrupted one continues from its last checkpoint to the same curve, finished evaluations are kept.
+   */
+  resume?: boolean;
   quiet?: boolean;
   /**
    * Split the stages are evaluated on: 'test' (the default, for the table) or 'validation' (for
@@ -60,12 +66,50 @@ export interface DemoResult {
 const writeJsonl = (path: string, rows: readonly unknown[]) =>
   writeFileSync(path, rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
 
+/** Checkpoints per training stage: a killed run loses at most 1/SAVES of the stage it was in. */
+const SAVES = 20;
+const saveEvery = (steps: number) => Math.max(1, Math.ceil(steps / SAVES));
+const RUN_FILE = 'demo.json';
+
+/** Every leaf of a JSON value, by dotted path. */
+function leaves(v: unknown, path = '', out = new Map<string, string>()): Map<string, string> {
+  if (typeof v === 'object' && v !== null && !Array.isArray(v))
+    for (const [k, x] of Object.entries(v)) leaves(x, path ? `${path}.${k}` : k, out);
+  else out.set(path, JSON.stringify(v));
+  return out;
+}
+
+/** Stores what defines the run; on resume, refuses settings that differ from the stored ones. */
+function checkRun(dir: string, resumed: boolean, run: Record<string, unknown>): void {
+  const path = join(dir, RUN_FILE);
+  if (resumed) {
+    if (!existsSync(path)) throw new InputError(`cannot resume ${dir}: no ${RUN_FILE} (not a demo run)`);
+    const before = leaves(JSON.parse(readFileSync(path, 'utf8')));
+    const now = leaves(JSON.parse(JSON.stringify(run)));
+    for (const key of new Set([...before.keys(), ...now.keys()]))
+      if (before.get(key) !== now.get(key))
+        throw new InputError(
+          `cannot resume ${dir}: ${key} was ${before.get(key) ?? 'unset'}, now ${now.get(key) ?? 'unset'}`,
+        );
+    return;
+  }
+  writeFileSync(path, `${JSON.stringify(run, null, 2)}\n`);
+}
+
 export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   const started = performance.now();
   const seed = opts.seed ?? 1;
   const cfg: DemoConfig = withOverrides(opts.quick ? QUICK_DEMO : FULL_DEMO, opts.config ?? {});
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
-  const { dir } = prepareRunDir({ out: opts.out, root: 'runs', prefix: 'demo', force: opts.force });
+  const { dir, resumed } = prepareRunDir({
+    out: opts.out,
+    root: 'runs',
+    prefix: 'demo',
+    force: opts.force,
+    resume: opts.resume,
+  });
+  const evalSplit = opts.evalSplit ?? 'test';
+  checkRun(dir, resumed, { seed, quick: Boolean(opts.quick), evalSplit, config: cfg });
   const quiet = opts.quiet;
   const grader = createToyGrader();
 
@@ -102,7 +146,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
       `context ${cfg.model.ctx} is too small for prompts of ${longestPrompt} + ${budget} tokens`,
     );
   }
-  log(`demo: ${dir}`);
+  log(`demo: ${dir}${resumed ? ' (resumed)' : ''}`);
   log(
     `data: ${splits.train.length} train / ${splits.validation.length} validation / ${splits.test.length} test problems, ${rows.length} SFT rows, turn budget ${budget} tokens`,
   );
@@ -117,15 +161,18 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     train: pretrainExamples(tokenizer, corpus, cfg.model.ctx),
     ...cfg.pretrain,
     seed,
+    resume: resumed,
     label: 'pretrain',
     quiet,
     meta: meta('base'),
   });
+  const sftTrain = sftExamples(tokenizer, rows, cfg.model.ctx);
+  const sftSteps = Math.ceil(packExamples(sftTrain, cfg.model.ctx, cfg.sft.pack).length / cfg.sft.batchSize);
   await trainLm({
     dir: join(dir, 'sft'),
     model,
     tokenizer,
-    train: sftExamples(tokenizer, rows, cfg.model.ctx),
+    train: sftTrain,
     eval: sftExamples(tokenizer, validRows, cfg.model.ctx),
     evalEvery: 25,
     epochs: cfg.sft.epochs,
@@ -133,6 +180,8 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     lr: cfg.sft.lr,
     pack: cfg.sft.pack,
     seed,
+    resume: resumed,
+    saveEvery: saveEvery(sftSteps * cfg.sft.epochs),
     label: 'sft',
     quiet,
     meta: meta('sft'),
@@ -149,6 +198,8 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     ...cfg.rl,
     maxNewTokens: budget,
     seed,
+    resume: resumed,
+    saveEvery: saveEvery(cfg.rl.steps),
     label: 'rl',
     quiet,
     meta: meta('rl'),
@@ -168,12 +219,13 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     temperature: cfg.rc.temperature,
     maxNewTokens: budget,
     seed,
+    resume: resumed,
+    saveEvery: saveEvery(cfg.rc.steps),
     label: 'rc-rl',
     quiet,
     meta: meta('rc-rl'),
   });
 
-  const evalSplit = opts.evalSplit ?? 'test';
   const evalProblems = splits[evalSplit];
   if (evalSplit !== 'test') log(`evaluating on the ${evalSplit} split`);
   const evalDirs: string[] = [];
@@ -199,6 +251,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
           samples: cfg.eval.samples,
           concurrency: 32,
           out,
+          resume: resumed,
           seed,
           progress: !quiet,
           config: { demoStage: stage, summarizer: scaffold === 'pure' ? undefined : SUMMARIZER_NAME },
@@ -217,7 +270,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   const table = formatTable(summary);
   writeFileSync(
     join(dir, 'summary.md'),
-    `# qed demo (seed ${seed}${opts.quick ? ', quick' : ''}${evalSplit === 'test' ? '' : `, ${evalSplit} split`})\n\nMean score/7 in points of 100 (summary.json holds it as a fraction), 95% bootstrap CI over ${evalSplit} problems. Summarizer: ${SUMMARIZER_NAME}. Wall time ${seconds.toFixed(0)} s.\n\n${table}\n`,
+    `# qed demo (seed ${seed}${opts.quick ? ', quick' : ''}${evalSplit === 'test' ? '' : `, ${evalSplit} split`})\n\nMean score/7 in points of 100 (summary.json holds it as a fraction), 95% bootstrap CI over ${evalSplit} problems. Summarizer: ${SUMMARIZER_NAME}. Wall time ${seconds.toFixed(0)} s${resumed ? ' (of the resumed process)' : ''}.\n\n${table}\n`,
   );
   return { dir, rows: summary, table, seconds, turnBudget: budget };
 }
