@@ -1,15 +1,8 @@
 // Append-only JSONL record log for long runs: every finished record is written (one line, one
 // write call) the moment it exists, so SIGKILL loses at most a partial last line, which is ignored
 // on reopen. Records are keyed so `--resume` skips finished work and never duplicates it.
-import {
-  appendFileSync,
-  closeSync,
-  existsSync,
-  openSync,
-  readFileSync,
-  writeSync,
-  ftruncateSync,
-} from 'node:fs';
+import { appendFileSync, closeSync, existsSync, ftruncateSync, openSync, statSync, writeSync } from 'node:fs';
+import { scanRecords } from './jsonl-scan.ts';
 
 export interface RecordLogOptions<T> {
   path: string;
@@ -20,30 +13,17 @@ export class RecordLog<T> {
   private readonly keys = new Set<string>();
   private fd: number;
 
-  /** Opens (or creates) the log; existing complete lines are indexed, a torn tail is cut off. */
+  /**
+   * Opens (or creates) the log; existing complete lines are indexed as they stream past (the file is
+   * never held in memory), a torn tail is cut off, and a complete line that is not JSON is an error
+   * naming the file and line (the log is left as it is).
+   */
   constructor(private readonly opts: RecordLogOptions<T>) {
     if (existsSync(opts.path)) {
-      const text = readFileSync(opts.path, 'utf8');
-      let goodBytes = 0;
-      let offset = 0;
-      for (const line of text.split('\n')) {
-        const lineBytes = Buffer.byteLength(line, 'utf8') + 1;
-        if (offset + lineBytes > Buffer.byteLength(text, 'utf8')) break; // last piece has no newline: torn
-        offset += lineBytes;
-        if (line.trim() === '') {
-          goodBytes = offset;
-          continue;
-        }
-        try {
-          this.keys.add(opts.key(JSON.parse(line) as T));
-          goodBytes = offset;
-        } catch {
-          break;
-        }
-      }
-      if (goodBytes < Buffer.byteLength(text, 'utf8')) {
+      const complete = scanRecords<T>(opts.path, (record) => this.keys.add(opts.key(record)));
+      if (statSync(opts.path).size > complete) {
         const fd = openSync(opts.path, 'r+');
-        ftruncateSync(fd, goodBytes);
+        ftruncateSync(fd, complete);
         closeSync(fd);
       }
     } else {
@@ -80,20 +60,12 @@ export class RecordLog<T> {
   }
 }
 
-/** Reads complete JSONL records, ignoring a torn final line left by a crash. */
+/**
+ * Reads complete JSONL records, ignoring a torn final line left by a crash; a complete line that is not
+ * JSON is an error naming the file and line.
+ */
 export function readRecords<T>(path: string): T[] {
-  if (!existsSync(path)) return [];
   const out: T[] = [];
-  const lines = readFileSync(path, 'utf8').split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (line.trim() === '') continue;
-    try {
-      out.push(JSON.parse(line) as T);
-    } catch (e) {
-      if (i === lines.length - 1) break; // torn tail
-      throw new Error(`${path}:${i + 1}: not valid JSON (${(e as Error).message})`);
-    }
-  }
+  scanRecords<T>(path, (record) => out.push(record));
   return out;
 }

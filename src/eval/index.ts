@@ -23,4 +23,4 @@ export {
   type AnswerGroupMetrics,
   type AnswerMetrics,
 } from './answer-metrics.ts';
-export { scanLines, scanRecords, LineReader, type LineRef } from './jsonl-scan.ts';
+export { scanLines, scanRecords, LineReader, type LineRef } from '../core/jsonl-scan.ts';

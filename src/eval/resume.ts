@@ -3,7 +3,7 @@
 // from the logs so they are done again.
 import { closeSync, existsSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { scanLines } from './jsonl-scan.ts';
+import { scanLines } from '../core/jsonl-scan.ts';
 import { ATTEMPTS_FILE, GRADES_FILE } from './run-log-writer.ts';
 
 export const CONFIG_FILE = 'eval-config.json';

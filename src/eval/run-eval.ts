@@ -19,7 +19,7 @@ import type { GenerateRequest, Provider } from '../providers/types.ts';
 import { getScaffold, parseScaffoldOptions } from '../scaffolds/registry.ts';
 import { runScaffold, type ProviderMap } from '../scaffolds/run-scaffold.ts';
 import type { ScaffoldDef } from '../scaffolds/types.ts';
-import { scanRecords } from './jsonl-scan.ts';
+import { scanRecords } from '../core/jsonl-scan.ts';
 import { checkResumeConfig, dropFailures } from './resume.ts';
 import type { EvalMetrics } from './metrics.ts';
 import { Semaphore } from './semaphore.ts';

@@ -10,7 +10,7 @@ import { environmentInfo } from '../core/environment.ts';
 import type { Grade } from '../core/grade.ts';
 import type { Problem } from '../core/problem.ts';
 import { RUN_LOG_SCHEMA_VERSION } from '../core/run-log.ts';
-import { LineReader, scanRecords, type LineRef } from './jsonl-scan.ts';
+import { LineReader, scanRecords, type LineRef } from '../core/jsonl-scan.ts';
 import { MetricsAccumulator, type EvalMetrics } from './metrics.ts';
 
 export const ATTEMPTS_FILE = 'attempts.jsonl';

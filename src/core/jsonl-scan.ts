@@ -6,27 +6,34 @@ import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 export interface LineRef {
   offset: number;
   length: number;
+  /** 1-based line number in the file. */
+  line: number;
 }
 
 const CHUNK = 1 << 20;
 
-/** Calls `onLine(text, ref)` for every complete, non-empty line, in file order. */
-export function scanLines(path: string, onLine: (line: string, ref: LineRef) => void): void {
-  if (!existsSync(path)) return;
+/**
+ * Calls `onLine(text, ref)` for every complete, non-empty line, in file order. Returns the length in
+ * bytes of the complete part of the file (up to its last newline); what follows is a torn line.
+ */
+export function scanLines(path: string, onLine: (line: string, ref: LineRef) => void): number {
+  if (!existsSync(path)) return 0;
   const fd = openSync(path, 'r');
+  let line = 0;
+  let base = 0; // file offset of carry[0]
   try {
     const buf = Buffer.allocUnsafe(CHUNK);
     let carry: Buffer = Buffer.alloc(0);
-    let base = 0; // file offset of carry[0]
     for (;;) {
       const n = readSync(fd, buf, 0, CHUNK, null);
       if (n === 0) break;
       const data = carry.length ? Buffer.concat([carry, buf.subarray(0, n)]) : buf.subarray(0, n);
       let start = 0;
       for (let nl = data.indexOf(10, start); nl >= 0; nl = data.indexOf(10, start)) {
+        line++;
         if (nl > start) {
           const text = data.toString('utf8', start, nl);
-          if (text.trim() !== '') onLine(text, { offset: base + start, length: nl - start });
+          if (text.trim() !== '') onLine(text, { offset: base + start, length: nl - start, line });
         }
         start = nl + 1;
       }
@@ -36,16 +43,20 @@ export function scanLines(path: string, onLine: (line: string, ref: LineRef) => 
   } finally {
     closeSync(fd);
   }
+  return base;
 }
 
-/** Parses every complete line as JSON; a line that is not JSON is an error naming file and offset. */
-export function scanRecords<T>(path: string, onRecord: (record: T, ref: LineRef) => void): void {
-  scanLines(path, (line, ref) => {
+/**
+ * Parses every complete line as JSON; a line that is not JSON is an error naming file and line. Returns
+ * the length of the complete part of the file, as scanLines does.
+ */
+export function scanRecords<T>(path: string, onRecord: (record: T, ref: LineRef) => void): number {
+  return scanLines(path, (line, ref) => {
     let record: T;
     try {
       record = JSON.parse(line) as T;
     } catch (e) {
-      throw new Error(`${path}: byte ${ref.offset}: not valid JSON (${(e as Error).message})`);
+      throw new Error(`${path}:${ref.line}: not valid JSON (${(e as Error).message})`);
     }
     onRecord(record, ref);
   });
