@@ -12,11 +12,8 @@
 //        [--steps 3000] [--ctx 128] [--vocab 64] [--span 12]
 import { Rng } from '../src/core/rng.ts';
 import { AdamW, clipGradNorm, createGPT, crossEntropy } from '../src/tiny/index.ts';
+import { numberArg } from './args.ts';
 
-const arg = (name: string, def: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : def;
-};
 /** A `--name value` option that must be one of `allowed` (the first is the default). */
 function choice<T extends string>(name: string, allowed: readonly T[]): T {
   const i = process.argv.indexOf(`--${name}`);
@@ -29,11 +26,11 @@ function choice<T extends string>(name: string, allowed: readonly T[]): T {
 }
 const place = choice('place', ['random', 'fixed'] as const);
 const positions = choice('positions', ['learned', 'rope'] as const);
-const prevTokens = arg('prev-tokens', 0);
-const steps = arg('steps', 3000);
-const T = arg('ctx', 128);
-const V = arg('vocab', 64);
-const N = arg('span', 12);
+const prevTokens = numberArg('prev-tokens', 0);
+const steps = numberArg('steps', 3000);
+const T = numberArg('ctx', 128);
+const V = numberArg('vocab', 64);
+const N = numberArg('span', 12);
 const B = 8;
 
 const model = createGPT({ vocab: V, ctx: T, layers: 2, dModel: 64, heads: 4, positions, prevTokens }, 1);

@@ -6,14 +6,11 @@
 import { deriveSeed, Rng } from '../src/core/rng.ts';
 import { jaccardSorted, normalizeWords, shingleHashes } from '../src/data/dedup-text.ts';
 import { dedupTexts } from '../src/data/dedup.ts';
+import { numberArg } from './args.ts';
 
-const arg = (name: string, fallback: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const n = arg('n', 100_000);
-const dupRate = arg('dup-rate', 0.05);
-const threshold = arg('threshold', 0.7);
+const n = numberArg('n', 100_000);
+const dupRate = numberArg('dup-rate', 0.05);
+const threshold = numberArg('threshold', 0.7);
 
 const OPENERS = [
   'Suppose',

@@ -15,15 +15,12 @@ import { emptyUsage } from '../src/core/usage.ts';
 import { createGrader, createMockJudge, gradeAttempts } from '../src/grading/index.ts';
 import { createMockProvider, createProvider } from '../src/providers/index.ts';
 import { startMockServer } from '../src/server/mock-openai-server.ts';
+import { numberArg } from './args.ts';
 
-const arg = (name: string, def: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : def;
-};
-const n = arg('attempts', 400);
-const latencyMs = arg('latency', 50);
-const concurrency = arg('concurrency', 16);
-const garbageRate = arg('garbage', 0);
+const n = numberArg('attempts', 400);
+const latencyMs = numberArg('latency', 50);
+const concurrency = numberArg('concurrency', 16);
+const garbageRate = numberArg('garbage', 0);
 const inProcess = process.argv.includes('--in-process');
 
 const problems: Problem[] = Array.from({ length: 20 }, (_, i) => ({

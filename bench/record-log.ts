@@ -6,13 +6,10 @@ import { appendFileSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RecordLog } from '../src/core/record-log.ts';
+import { numberArg } from './args.ts';
 
-const arg = (name: string, fallback: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const n = arg('n', 20_000);
-const bytes = arg('bytes', 2500);
+const n = numberArg('n', 20_000);
+const bytes = numberArg('bytes', 2500);
 const dir = mkdtempSync(join(tmpdir(), 'qed-record-log-'));
 try {
   const path = join(dir, 'distill.jsonl');

@@ -11,14 +11,11 @@ import { createInterface } from 'node:readline';
 import { Agent, request } from 'undici';
 import { deriveSeed } from '../src/core/rng.ts';
 import { generateProblem } from '../src/toy/index.ts';
+import { numberArg } from './args.ts';
 
-const arg = (name: string, fallback: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const clients = arg('clients', 256);
-const seconds = arg('seconds', 10);
-const warmup = arg('warmup', 2);
+const clients = numberArg('clients', 256);
+const seconds = numberArg('seconds', 10);
+const warmup = numberArg('warmup', 2);
 
 const problems = Array.from({ length: 64 }, (_, i) => generateProblem(deriveSeed(9, i), 'short', `toy-${i}`));
 const dataset = join(mkdtempSync(join(tmpdir(), 'qed-bench-rs-')), 'problems.jsonl');
