@@ -29,7 +29,7 @@ import { writeDemoPlots } from './demo-plots.ts';
 import { trainGrpo } from './grpo.ts';
 import { trainLm } from './lm-trainer.ts';
 import { pretrainExamples, sftExamples, trainRecipeTokenizer } from './recipe-data.ts';
-import { packExamples, promptIds } from './sequences.ts';
+import { promptIds } from './sequences.ts';
 
 export const STAGES = ['base', 'sft', 'rl', 'rc-rl'] as const;
 export const SCAFFOLDS = ['pure', 'reasoning-cache'] as const;
@@ -68,7 +68,6 @@ const writeJsonl = (path: string, rows: readonly unknown[]) =>
 
 /** Checkpoints per training stage: a killed run loses at most 1/SAVES of the stage it was in. */
 const SAVES = 20;
-const saveEvery = (steps: number) => Math.max(1, Math.ceil(steps / SAVES));
 const RUN_FILE = 'demo.json';
 
 /** Every leaf of a JSON value, by dotted path. */
@@ -166,13 +165,11 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     quiet,
     meta: meta('base'),
   });
-  const sftTrain = sftExamples(tokenizer, rows, cfg.model.ctx);
-  const sftSteps = Math.ceil(packExamples(sftTrain, cfg.model.ctx, cfg.sft.pack).length / cfg.sft.batchSize);
   await trainLm({
     dir: join(dir, 'sft'),
     model,
     tokenizer,
-    train: sftTrain,
+    train: sftExamples(tokenizer, rows, cfg.model.ctx),
     eval: sftExamples(tokenizer, validRows, cfg.model.ctx),
     evalEvery: 25,
     epochs: cfg.sft.epochs,
@@ -181,7 +178,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     pack: cfg.sft.pack,
     seed,
     resume: resumed,
-    saveEvery: saveEvery(sftSteps * cfg.sft.epochs),
+    saves: SAVES,
     label: 'sft',
     quiet,
     meta: meta('sft'),
@@ -199,7 +196,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     maxNewTokens: budget,
     seed,
     resume: resumed,
-    saveEvery: saveEvery(cfg.rl.steps),
+    saves: SAVES,
     label: 'rl',
     quiet,
     meta: meta('rl'),
@@ -220,7 +217,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     maxNewTokens: budget,
     seed,
     resume: resumed,
-    saveEvery: saveEvery(cfg.rc.steps),
+    saves: SAVES,
     label: 'rc-rl',
     quiet,
     meta: meta('rc-rl'),

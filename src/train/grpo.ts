@@ -18,7 +18,7 @@ import type { Tokenizer } from '../tiny/tokenizer.ts';
 import { groupAdvantages, grpoLoss } from './grpo-math.ts';
 import { TrainingDiverged } from './lm-trainer.ts';
 import { MetricsLog } from './metrics-log.ts';
-import { restoreTraining } from './restore.ts';
+import { restoreTraining, saveInterval } from './restore.ts';
 import { type PromptGroup, type Rollout, gradeRollouts, sampleGroups } from './rollouts.ts';
 
 /** Reasoning-cache mode: trajectories of `cycles` reason → summarize turns, then refinement groups. */
@@ -51,6 +51,8 @@ export interface GrpoOptions {
   seed: number;
   resume?: boolean;
   saveEvery?: number;
+  /** Checkpoints spread evenly over the run, when saveEvery is not given (a kill loses at most 1/saves). */
+  saves?: number;
   maxStepsThisRun?: number;
   label?: string;
   quiet?: boolean;
@@ -115,6 +117,7 @@ export async function trainGrpo(
   const eps = o.eps ?? 0.2;
   const minibatches = o.minibatches ?? 2;
   const temperature = o.temperature ?? 1;
+  const every = saveInterval(o.steps, o);
   let step = 0;
   if (o.resume && existsSync(ckptDir)) {
     const ck = await loadCheckpoint(ckptDir);
@@ -250,7 +253,7 @@ export async function trainGrpo(
       stepSec: (performance.now() - started) / 1000,
     });
     progress.tick(1, `reward ${rm.toFixed(3)}`);
-    if ((o.saveEvery && step % o.saveEvery === 0) || step === o.steps) await save(step);
+    if ((every && step % every === 0) || step === o.steps) await save(step);
   }
   if (step !== lastSaved) await save(step);
   progress.finish();

@@ -14,7 +14,7 @@ import { AdamW, clipGradNorm, cosineSchedule } from '../tiny/optim.ts';
 import { noGrad } from '../tiny/tensor.ts';
 import type { Tokenizer } from '../tiny/tokenizer.ts';
 import { MetricsLog } from './metrics-log.ts';
-import { restoreTraining } from './restore.ts';
+import { restoreTraining, saveInterval } from './restore.ts';
 import { type Example, type Row, collate, packExamples } from './sequences.ts';
 
 export class TrainingDiverged extends Error {}
@@ -36,6 +36,8 @@ export interface LmTrainOptions {
   pack?: boolean;
   evalEvery?: number;
   saveEvery?: number;
+  /** Checkpoints spread evenly over the run, when saveEvery is not given (a kill loses at most 1/saves). */
+  saves?: number;
   seed: number;
   resume?: boolean;
   /** Stop after this many steps of this call (for tests of kill-and-resume). */
@@ -99,6 +101,7 @@ export async function trainLm(opts: LmTrainOptions): Promise<LmTrainResult> {
       ? (s: number) => (s < warmup ? (opts.lr * (s + 1)) / warmup : opts.lr)
       : cosineSchedule({ lr: opts.lr, warmupSteps: warmup, totalSteps });
 
+  const every = saveInterval(totalSteps, opts);
   let step = 0;
   if (opts.resume && existsSync(ckptDir)) {
     const ck = await loadCheckpoint(ckptDir);
@@ -171,7 +174,7 @@ export async function trainLm(opts: LmTrainOptions): Promise<LmTrainResult> {
       1,
       `loss ${loss.toFixed(3)}${lastEval !== undefined ? ` eval ${lastEval.toFixed(3)}` : ''}`,
     );
-    if ((opts.saveEvery && step % opts.saveEvery === 0) || step === totalSteps) await save(step);
+    if ((every && step % every === 0) || step === totalSteps) await save(step);
   }
   if (step !== lastSaved) await save(step);
   progress.finish();

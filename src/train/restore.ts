@@ -1,5 +1,6 @@
 // Restoring a training run from its last checkpoint: weights into the live parameters (every name and
-// size must match) and the optimizer's state, so a resumed run continues the same curve.
+// size must match) and the optimizer's state, so a resumed run continues the same curve; and how often
+// a run checkpoints.
 import type { loadCheckpoint } from '../tiny/checkpoint.ts';
 import type { GPT } from '../tiny/gpt.ts';
 import type { AdamW } from '../tiny/optim.ts';
@@ -20,4 +21,13 @@ export function restoreTraining(
     p.tensor.data.set(src);
   }
   if (ck.optimizerState) opt.loadState(ck.optimizerState);
+}
+
+/**
+ * Steps between checkpoints (the last step always saves): `saveEvery` when given, else `saves`
+ * checkpoints spread evenly over the run's `steps`; 0 = only the last step.
+ */
+export function saveInterval(steps: number, o: { saveEvery?: number; saves?: number }): number {
+  if (o.saveEvery) return o.saveEvery;
+  return o.saves ? Math.max(1, Math.ceil(steps / o.saves)) : 0;
 }

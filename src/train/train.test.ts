@@ -11,6 +11,7 @@ import { runDemo } from './demo.ts';
 import { trainGrpo } from './grpo.ts';
 import { TrainingDiverged, evalLoss, trainLm } from './lm-trainer.ts';
 import { MetricsLog } from './metrics-log.ts';
+import { saveInterval } from './restore.ts';
 import { collate, encodeExample, packExamples } from './sequences.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'qed-train-'));
@@ -134,6 +135,16 @@ describe('GRPO trainer', () => {
     expect(rec.meanRatio).toBeCloseTo(1, 4);
     expect(rec.clipFraction).toBe(0);
   });
+});
+
+describe('checkpoint interval', () => {
+  it.each([
+    [1930, {}, 0],
+    [1930, { saves: 20 }, 97],
+    [150, { saves: 20 }, 8],
+    [9, { saves: 20 }, 1],
+    [150, { saveEvery: 5, saves: 20 }, 5],
+  ])('%i steps with %j: every %i', (steps, o, every) => expect(saveInterval(steps, o)).toBe(every));
 });
 
 describe('GRPO resume', () => {
