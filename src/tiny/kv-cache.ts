@@ -94,8 +94,10 @@ export function forwardCached(
     }
     if (K > 0) {
       const r = cache.recent.subarray(it.slot * K, (it.slot + 1) * K);
-      const merged = [...r, ...Array.from(it.tokens)].slice(-K);
-      r.set(merged);
+      for (let t = 0; t < it.tokens.length; t++) {
+        r.copyWithin(0, 1);
+        r[K - 1] = it.tokens[t];
+      }
     }
     cache.len[it.slot] += it.tokens.length;
   }
