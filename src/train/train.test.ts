@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { emptyUsage } from '../core/usage.ts';
 import type { Grader } from '../grading/types.ts';
 import { loadCheckpoint } from '../tiny/checkpoint.ts';
 import { createGPT } from '../tiny/gpt.ts';
@@ -101,7 +102,7 @@ describe('GRPO trainer', () => {
         assessment: '',
         errors: [],
         grader: { kind: 'programmatic' },
-        usage: { promptTokens: 0, completionTokens: 0, reasoningTokens: 0, cost: 0, latencyMs: 0, calls: 0 },
+        usage: emptyUsage(),
       }),
     };
     const tok = trainBpe(
@@ -164,7 +165,7 @@ describe('GRPO resume', () => {
       assessment: '',
       errors: [],
       grader: { kind: 'programmatic' },
-      usage: { promptTokens: 0, completionTokens: 0, reasoningTokens: 0, cost: 0, latencyMs: 0, calls: 0 },
+      usage: emptyUsage(),
     }),
   };
   const run = (
