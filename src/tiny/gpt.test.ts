@@ -6,7 +6,8 @@ import { setBufferPool } from './buffer-pool.ts';
 import { AdamW, clipGradNorm, cosineSchedule } from './optim.ts';
 import { createGPT, type GPT, type GPTConfig } from './gpt.ts';
 import { KVCache, forwardCached } from './kv-cache.ts';
-import { scoreLogProbs, sequenceLogProbs } from './logprobs.ts';
+import { completionLogProbs, scoreLogProbs, sequenceLogProbs } from './logprobs.ts';
+import { sum } from './ops-basic.ts';
 import { crossEntropy } from './ops-nn.ts';
 import { sample } from './sample.ts';
 import { noGrad } from './tensor.ts';
@@ -270,6 +271,52 @@ describe('KV cache, sampling and log-probs', () => {
       expect(fast[t]).not.toBeCloseTo(plain[t], 3);
     }
     expect(() => scoreLogProbs(model, [seq], { temperature: 0 })).toThrow(/temperature must be > 0/);
+  });
+
+  it('completion log-probs are the padded ones at the completion positions, gradients included', () => {
+    const seqs = [
+      [1, 2, 3, 4, 5, 6, 7],
+      [4, 5, 6],
+      [7, 1, 2, 3],
+    ];
+    const from = [2, 0, 3];
+    const T = 0.7;
+    const grads = (loss: () => void) => {
+      model.zeroGrad();
+      loss();
+      return model.parameters().map((p) => Float32Array.from(p.grad ?? []));
+    };
+    let full!: ReturnType<typeof sequenceLogProbs>;
+    const gFull = grads(() => {
+      full = sequenceLogProbs(model, seqs, { temperature: T, entropy: true });
+      const w = new Float32Array(full.mask.length);
+      seqs.forEach((s, b) => {
+        for (let t = from[b]; t + 1 < s.length; t++) w[b * (full.length - 1) + t] = 1;
+      });
+      const weighted = full.logprobs.data.reduce((a, x, i) => a + w[i] * x, 0);
+      // d/dθ of Σ w·(logp + H): seed the backward with the weights.
+      const total = sum(full.logprobs);
+      void total;
+      full.logprobs.backward(w);
+      full.entropy!.backward(w);
+      expect(Number.isFinite(weighted)).toBe(true);
+    });
+    let part!: ReturnType<typeof completionLogProbs>;
+    const gPart = grads(() => {
+      part = completionLogProbs(model, seqs, from, { temperature: T, entropy: true });
+      sum(part.logprobs).backward();
+      sum(part.entropy!).backward();
+    });
+    expect(part.counts).toEqual([4, 2, 0]);
+    let i = 0;
+    seqs.forEach((s, b) => {
+      for (let t = from[b]; t + 1 < s.length; t++, i++) {
+        expect(part.logprobs.data[i]).toBeCloseTo(full.logprobs.data[b * (full.length - 1) + t], 5);
+        expect(part.entropy!.data[i]).toBeCloseTo(full.entropy!.data[b * (full.length - 1) + t], 5);
+      }
+    });
+    gFull.forEach((g, k) => g.forEach((x, j) => expect(gPart[k][j]).toBeCloseTo(x, 4)));
+    expect(() => completionLogProbs(model, seqs, [0, 3, 0])).toThrow(/start 3 is outside sequence 1/);
   });
 
   it("the sampler's policy log-probs are the scorer's at its temperature, the stop token included", () => {

@@ -3,7 +3,7 @@
 // pre-LayerNorm blocks (fused qkv attention, 4x GELU-tanh MLP, biases everywhere), final LayerNorm,
 // unembedding tied to the token embedding. Parameters carry HF GPT-2 names and layouts.
 import { Rng } from '../core/rng.ts';
-import { add } from './ops-basic.ts';
+import { add, reshape } from './ops-basic.ts';
 import { causalAttention, dropout, embedding, gelu, layerNorm, linear, matmul } from './ops-nn.ts';
 import { rope } from './rope.ts';
 import { Tensor } from './tensor.ts';
@@ -85,6 +85,11 @@ export interface ForwardOptions {
    * what its examples would one per row. Default: row t is position t, one sequence per row.
    */
   positions?: Int32Array;
+  /**
+   * Rows of the flattened [B*T] positions to compute logits for (e.g. only a completion's tokens, as RL
+   * needs): the result is then [N, V] in this order, and the output head runs on those rows alone.
+   */
+  logitRows?: Int32Array;
 }
 
 /**
@@ -238,7 +243,12 @@ export class GPT {
       x = s(add(x, s(drop(s(linear(m, blk.fcProjW, blk.fcProjB)))))); // [B, T, C]
     }
     const hf = s(layerNorm(x, this.lnfG, this.lnfB, eps)); // [B, T, C]
-    return matmul(hf, this.wte, { transB: true }); // [B, T, V]
+    const rows = opts.logitRows;
+    if (!rows) return matmul(hf, this.wte, { transB: true }); // [B, T, V]
+    // Picking rows is an embedding lookup into the hidden states (its backward scatters the gradient).
+    // (The reshape shares hf's buffer, so it is not scratch: hf's own release frees it once.)
+    const picked = s(embedding(reshape(hf, [B * T, this.config.dModel]), rows, [rows.length])); // [N, C]
+    return matmul(picked, this.wte, { transB: true }); // [N, V]
   }
 }
 

@@ -35,7 +35,13 @@ export {
 } from './optim.ts';
 export { KVCache, forwardCached, type CacheItem } from './kv-cache.ts';
 export { sample, type SampleOptions, type SampleResult } from './sample.ts';
-export { scoreLogProbs, sequenceLogProbs, type SequenceLogProbs } from './logprobs.ts';
+export {
+  completionLogProbs,
+  scoreLogProbs,
+  sequenceLogProbs,
+  type CompletionLogProbs,
+  type SequenceLogProbs,
+} from './logprobs.ts';
 // Tokenizer, checkpoints and HF interop (byte-level BPE, safetensors, HF GPT-2 export/import).
 export * from './tokenizer.ts';
 export * from './tokenizer-train.ts';

@@ -66,6 +66,54 @@ export function sequenceLogProbs(
   return out;
 }
 
+export interface CompletionLogProbs {
+  /** [N]: log p(seq_b[t+1] | seq_b[0..t]) for t = from[b] … len_b − 2, one sequence after another. */
+  logprobs: Tensor;
+  /** [N] entropy of the next-token distribution at the same positions (when requested). */
+  entropy?: Tensor;
+  /** Rows of each sequence in `logprobs` (len_b − 1 − from[b]). */
+  counts: number[];
+}
+
+/**
+ * Differentiable log-probs (and optionally entropy) of each sequence's tokens after position from[b]
+ * (e.g. the completion after a prompt of from[b] + 1 tokens), at `temperature` (default 1). The same
+ * values as `sequenceLogProbs` at those positions, with the output head, log-softmax and entropy run
+ * on those rows alone.
+ */
+export function completionLogProbs(
+  model: GPT,
+  sequences: number[][],
+  from: readonly number[],
+  opts: { entropy?: boolean; temperature?: number } = {},
+): CompletionLogProbs {
+  const B = sequences.length;
+  if (from.length !== B) throw new Error(`completionLogProbs: ${from.length} starts for ${B} sequences`);
+  const T = checkTemperature(opts.temperature ?? 1);
+  const { tokens, L } = pad(model, sequences);
+  const counts = sequences.map((s, b) => {
+    const n = s.length - 1 - from[b];
+    if (!Number.isInteger(from[b]) || from[b] < 0 || n < 0)
+      throw new Error(`completionLogProbs: start ${from[b]} is outside sequence ${b} of ${s.length} tokens`);
+    return n;
+  });
+  const N = counts.reduce((a, n) => a + n, 0);
+  const rows = new Int32Array(N);
+  const targets = new Int32Array(N);
+  let i = 0;
+  sequences.forEach((s, b) => {
+    for (let t = from[b]; t + 1 < s.length; t++, i++) {
+      rows[i] = b * L + t;
+      targets[i] = s[t + 1];
+    }
+  });
+  const raw = model.forward(tokens, B, L, { logitRows: rows }); // [N, V]
+  const logits = T === 1 ? raw : mul(raw, 1 / T);
+  const out: CompletionLogProbs = { logprobs: tokenLogProbs(logits, targets), counts };
+  if (opts.entropy) out.entropy = entropy(logits);
+  return out;
+}
+
 /**
  * Fast no-grad log-probs: for each sequence, log p(seq[t+1] | seq[0..t]) for t = 0..len-2, at
  * `temperature` (default 1). Sequences are processed `batch` at a time.

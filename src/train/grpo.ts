@@ -12,7 +12,7 @@ import { Rng, deriveSeed } from '../core/rng.ts';
 import type { Grader } from '../grading/types.ts';
 import { loadCheckpoint, saveCheckpoint } from '../tiny/checkpoint.ts';
 import type { GPT } from '../tiny/gpt.ts';
-import { sequenceLogProbs } from '../tiny/logprobs.ts';
+import { completionLogProbs } from '../tiny/logprobs.ts';
 import { AdamW, clipGradNorm } from '../tiny/optim.ts';
 import type { Tokenizer } from '../tiny/tokenizer.ts';
 import { groupAdvantages, grpoLoss } from './grpo-math.ts';
@@ -184,26 +184,24 @@ export async function trainGrpo(
       const per = Math.ceil(trainable.length / minibatches);
       for (let mb = 0; mb < trainable.length; mb += per) {
         const idx = Array.from({ length: Math.min(per, trainable.length - mb) }, (_, j) => mb + j);
-        const lp = sequenceLogProbs(
+        const lp = completionLogProbs(
           o.model,
           idx.map((i) => seqs[i]),
+          idx.map((i) => trainable[i].prompt.length - 1),
           { entropy: true, temperature },
         );
-        const T = lp.length - 1;
-        const size = idx.length * T;
-        const mask = new Float32Array(size);
+        // Rows are each completion's tokens in order, so the sampler's log-probs line up one to one.
+        const size = lp.logprobs.size;
+        const mask = new Float32Array(size).fill(1);
         const oldArr = new Float32Array(size);
         const advArr = new Float32Array(size);
-        let tokens = 0;
-        idx.forEach((i, b) => {
+        let row = 0;
+        for (const i of idx) {
           const r = trainable[i];
-          for (let t = r.prompt.length - 1; t < seqs[i].length - 1; t++) {
-            mask[b * T + t] = 1;
-            oldArr[b * T + t] = r.logprobs[t - r.prompt.length + 1];
-            advArr[b * T + t] = advantage.get(r)!;
-            tokens++;
-          }
-        });
+          for (let t = 0; t < r.completion.length; t++) oldArr[row + t] = r.logprobs[t];
+          advArr.fill(advantage.get(r)!, row, row + r.completion.length);
+          row += r.completion.length;
+        }
         const { loss, stats: s } = grpoLoss(
           {
             logprobs: lp.logprobs,
@@ -211,7 +209,7 @@ export async function trainGrpo(
             oldLogprobs: oldArr,
             advantages: advArr,
             mask,
-            normalizer: Math.max(1, tokens),
+            normalizer: Math.max(1, size),
           },
           { eps, entropyCoef: o.entropyCoef ?? 0 },
         );
