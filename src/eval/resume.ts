@@ -4,6 +4,7 @@
 import { closeSync, existsSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { scanLines } from '../core/jsonl-scan.ts';
+import { firstSettingChange } from '../core/settings-diff.ts';
 import { ATTEMPTS_FILE, GRADES_FILE } from './run-log-writer.ts';
 
 export const CONFIG_FILE = 'eval-config.json';
@@ -49,11 +50,8 @@ export function checkResumeConfig(dir: string, resumed: boolean, config: Record<
       createdAt: string;
       config: Record<string, unknown>;
     };
-    for (const key of RESUME_KEYS) {
-      const a = JSON.stringify(before.config[key]);
-      const b = JSON.stringify(config[key]);
-      if (a !== b) throw new Error(`cannot resume ${dir}: ${key} was ${a}, now ${b}`);
-    }
+    const change = firstSettingChange(before.config, config, RESUME_KEYS);
+    if (change) throw new Error(`cannot resume ${dir}: ${change.key} was ${change.was}, now ${change.now}`);
     return before.createdAt;
   }
   const createdAt = new Date().toISOString();

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { InputError } from '../core/errors.ts';
 import type { Problem } from '../core/problem.ts';
 import { prepareRunDir } from '../core/run-dir.ts';
+import { firstSettingChange } from '../core/settings-diff.ts';
 import { runEval } from '../eval/index.ts';
 import { createLocalProvider } from '../providers/local.ts';
 import { createGPT } from '../tiny/gpt.ts';
@@ -70,26 +71,14 @@ const writeJsonl = (path: string, rows: readonly unknown[]) =>
 const SAVES = 20;
 const RUN_FILE = 'demo.json';
 
-/** Every leaf of a JSON value, by dotted path. */
-function leaves(v: unknown, path = '', out = new Map<string, string>()): Map<string, string> {
-  if (typeof v === 'object' && v !== null && !Array.isArray(v))
-    for (const [k, x] of Object.entries(v)) leaves(x, path ? `${path}.${k}` : k, out);
-  else out.set(path, JSON.stringify(v));
-  return out;
-}
-
 /** Stores what defines the run; on resume, refuses settings that differ from the stored ones. */
 function checkRun(dir: string, resumed: boolean, run: Record<string, unknown>): void {
   const path = join(dir, RUN_FILE);
   if (resumed) {
     if (!existsSync(path)) throw new InputError(`cannot resume ${dir}: no ${RUN_FILE} (not a demo run)`);
-    const before = leaves(JSON.parse(readFileSync(path, 'utf8')));
-    const now = leaves(JSON.parse(JSON.stringify(run)));
-    for (const key of new Set([...before.keys(), ...now.keys()]))
-      if (before.get(key) !== now.get(key))
-        throw new InputError(
-          `cannot resume ${dir}: ${key} was ${before.get(key) ?? 'unset'}, now ${now.get(key) ?? 'unset'}`,
-        );
+    const change = firstSettingChange(JSON.parse(readFileSync(path, 'utf8')), run);
+    if (change)
+      throw new InputError(`cannot resume ${dir}: ${change.key} was ${change.was}, now ${change.now}`);
     return;
   }
   writeFileSync(path, `${JSON.stringify(run, null, 2)}\n`);
