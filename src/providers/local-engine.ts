@@ -7,6 +7,7 @@ import { TextDecoder } from 'node:util';
 import { Rng } from '../core/rng.ts';
 import type { GPT } from '../tiny/gpt.ts';
 import { KVCache, forwardCached, type CacheItem } from '../tiny/kv-cache.ts';
+import { drawToken } from '../tiny/sample.ts';
 import type { Tokenizer } from '../tiny/tokenizer.ts';
 
 export interface GenerationJob {
@@ -74,6 +75,9 @@ export class LocalEngine {
   private readonly running: Running[] = [];
   private loop: Promise<void> | null = null;
   private closed = false;
+  /** Scratch for drawing a token from a row of the usable vocabulary. */
+  private readonly probs: Float64Array;
+  private readonly order: Int32Array;
   /** Number of forward steps run and the largest batch seen (for tests and stats). */
   stats = { steps: 0, maxBatchSeen: 0 };
 
@@ -85,6 +89,9 @@ export class LocalEngine {
       throw new Error('LocalEngine: maxBatch must be >= 1');
     this.cache = new KVCache(model, this.maxBatch);
     this.free = Array.from({ length: this.maxBatch }, (_v, i) => this.maxBatch - 1 - i);
+    const usable = Math.min(model.config.vocab, tokenizer.vocabSize);
+    this.probs = new Float64Array(usable);
+    this.order = new Int32Array(usable);
   }
 
   /** Queue a generation; rejects if the prompt does not fit the context or the job is aborted. */
@@ -171,7 +178,7 @@ export class LocalEngine {
     const usable = Math.min(V, this.tokenizer.vocabSize);
     batch.forEach((r, j) => {
       const row = logits.subarray(j * V, j * V + usable);
-      const token = pickToken(row, r.job.temperature, r.job.topP, r.rng);
+      const { token } = drawToken(row, r.job.temperature, r.job.topP, r.rng, this.probs, this.order);
       const logZ = logSumExp(row);
       r.tokens.push({ token, logprob: row[token] - logZ });
       if (r.job.topLogprobs) r.top.push(topK(row, r.job.topLogprobs, logZ));
@@ -261,34 +268,4 @@ function topK(row: Float32Array, k: number, logZ: number): TokenLogprob[] {
     }
   }
   return best.map((token) => ({ token, logprob: row[token] - logZ }));
-}
-
-/** Sample one token id from a logits row: greedy at temperature 0, otherwise softmax(row/T) within top-p. */
-export function pickToken(row: Float32Array, temperature: number, topP: number, rng: Rng): number {
-  const V = row.length;
-  let arg = 0;
-  for (let j = 1; j < V; j++) if (row[j] > row[arg]) arg = j;
-  const u = rng.next(); // one draw per token, so a seed's stream does not depend on the settings
-  if (temperature === 0) return arg;
-  const probs = new Float64Array(V);
-  let z = 0;
-  for (let j = 0; j < V; j++) z += probs[j] = Math.exp((row[j] - row[arg]) / temperature);
-  let cand: number[] | null = null; // nucleus candidates, most probable first
-  let mass = z;
-  if (topP < 1) {
-    const order = Array.from({ length: V }, (_v, j) => j).sort((a, b) => probs[b] - probs[a] || a - b);
-    let n = 0;
-    mass = 0;
-    while (n < V && mass < topP * z) mass += probs[order[n++]];
-    cand = order.slice(0, n);
-  }
-  const n = cand ? cand.length : V;
-  const target = u * mass;
-  let acc = 0;
-  for (let i = 0; i < n; i++) {
-    const j = cand ? cand[i] : i;
-    acc += probs[j];
-    if (target < acc) return j;
-  }
-  return cand ? cand[n - 1] : V - 1;
 }

@@ -70,7 +70,7 @@ export function sample(model: GPT, opts: SampleOptions): SampleResult[] {
     const next: number[] = [];
     active.forEach((s, j) => {
       const row = logits.subarray(j * V, (j + 1) * V);
-      const { token, logprob, policyLogprob } = pick(row, temperature, topP, rngs[s], probs, order);
+      const { token, logprob, policyLogprob } = drawToken(row, temperature, topP, rngs[s], probs, order);
       const res = results[s];
       res.policyLogprobs.push(policyLogprob);
       if (stops.has(token)) {
@@ -89,8 +89,12 @@ export function sample(model: GPT, opts: SampleOptions): SampleResult[] {
   return results;
 }
 
-/** Draw one token from a logits row; returns it with its log-probability at temperature 1 and at `temperature`. */
-function pick(
+/**
+ * Draws one token from a logits row: greedy at temperature 0, otherwise softmax(row ÷ T) within top-p,
+ * with one random draw per token whatever the settings. Returns it with its log-probability at
+ * temperature 1 and at `temperature`. `probs` and `order` are scratch buffers of the row's length.
+ */
+export function drawToken(
   row: Float32Array,
   temperature: number,
   topP: number,
@@ -120,7 +124,7 @@ function pick(
   let token = V - 1;
   if (topP < 1) {
     for (let j = 0; j < V; j++) order[j] = j;
-    const sorted = Array.from(order).sort((a, b) => probs[b] - probs[a] || a - b);
+    const sorted = Array.from(order.subarray(0, V)).sort((a, b) => probs[b] - probs[a] || a - b);
     let kept = 0;
     let n = 0;
     while (n < V && kept < topP * z) kept += probs[sorted[n++]];
