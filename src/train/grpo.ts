@@ -10,7 +10,7 @@ import type { Problem } from '../core/problem.ts';
 import { Progress } from '../core/progress.ts';
 import { Rng, deriveSeed } from '../core/rng.ts';
 import type { Grader } from '../grading/types.ts';
-import { loadCheckpoint, saveCheckpoint } from '../tiny/checkpoint.ts';
+import { saveCheckpoint } from '../tiny/checkpoint.ts';
 import type { GPT } from '../tiny/gpt.ts';
 import { completionLogProbs } from '../tiny/logprobs.ts';
 import { AdamW, clipGradNorm } from '../tiny/optim.ts';
@@ -18,7 +18,7 @@ import type { Tokenizer } from '../tiny/tokenizer.ts';
 import { groupAdvantages, grpoLoss } from './grpo-math.ts';
 import { TrainingDiverged } from './lm-trainer.ts';
 import { MetricsLog } from './metrics-log.ts';
-import { restoreTraining, saveInterval } from './restore.ts';
+import { resumeTraining, saveInterval } from './restore.ts';
 import { type PromptGroup, type Rollout, gradeRollouts, sampleGroups } from './rollouts.ts';
 
 /** Reasoning-cache mode: trajectories of `cycles` reason → summarize turns, then refinement groups. */
@@ -120,12 +120,8 @@ export async function trainGrpo(
   const every = saveInterval(o.steps, o);
   let step = 0;
   if (o.resume && existsSync(ckptDir)) {
-    const ck = await loadCheckpoint(ckptDir);
-    const st = ck.trainerState as RlState | undefined;
-    if (!st || st.steps !== o.steps || st.seed !== o.seed)
-      throw new Error(`${ckptDir}: cannot resume: trainer state does not match this run's options`);
-    restoreTraining(ckptDir, ck, params, opt);
-    step = st.step;
+    const same = (st: RlState) => st.steps === o.steps && st.seed === o.seed;
+    step = await resumeTraining(ckptDir, params, opt, same, "this run's options");
   }
   metrics.truncate(step);
   let lastSaved = step;

@@ -7,14 +7,14 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Progress } from '../core/progress.ts';
 import { Rng, deriveSeed } from '../core/rng.ts';
-import { loadCheckpoint, saveCheckpoint } from '../tiny/checkpoint.ts';
+import { saveCheckpoint } from '../tiny/checkpoint.ts';
 import type { GPT } from '../tiny/gpt.ts';
 import { crossEntropy } from '../tiny/ops-nn.ts';
 import { AdamW, clipGradNorm, cosineSchedule } from '../tiny/optim.ts';
 import { noGrad } from '../tiny/tensor.ts';
 import type { Tokenizer } from '../tiny/tokenizer.ts';
 import { MetricsLog } from './metrics-log.ts';
-import { restoreTraining, saveInterval } from './restore.ts';
+import { resumeTraining, saveInterval } from './restore.ts';
 import { type Example, type Row, collate, packExamples } from './sequences.ts';
 
 export class TrainingDiverged extends Error {}
@@ -104,13 +104,8 @@ export async function trainLm(opts: LmTrainOptions): Promise<LmTrainResult> {
   const every = saveInterval(totalSteps, opts);
   let step = 0;
   if (opts.resume && existsSync(ckptDir)) {
-    const ck = await loadCheckpoint(ckptDir);
-    const st = ck.trainerState as TrainerState | undefined;
-    if (!st || st.totalSteps !== totalSteps || st.seed !== opts.seed) {
-      throw new Error(`${ckptDir}: cannot resume: trainer state does not match this run's data and options`);
-    }
-    restoreTraining(ckptDir, ck, params, opt);
-    step = st.step;
+    const same = (st: TrainerState) => st.totalSteps === totalSteps && st.seed === opts.seed;
+    step = await resumeTraining(ckptDir, params, opt, same, "this run's data and options");
   }
   metrics.truncate(step);
   let lastSaved = step;

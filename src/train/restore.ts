@@ -1,13 +1,13 @@
 // Restoring a training run from its last checkpoint: weights into the live parameters (every name and
 // size must match) and the optimizer's state, so a resumed run continues the same curve; and how often
 // a run checkpoints.
-import type { loadCheckpoint } from '../tiny/checkpoint.ts';
+import { loadCheckpoint } from '../tiny/checkpoint.ts';
 import type { GPT } from '../tiny/gpt.ts';
 import type { AdamW } from '../tiny/optim.ts';
 
 type Loaded = Awaited<ReturnType<typeof loadCheckpoint>>;
 
-export function restoreTraining(
+function restoreTraining(
   ckptDir: string,
   ck: Loaded,
   params: ReturnType<GPT['namedParameters']>,
@@ -21,6 +21,24 @@ export function restoreTraining(
     p.tensor.data.set(src);
   }
   if (ck.optimizerState) opt.loadState(ck.optimizerState);
+}
+
+/**
+ * Loads a run's last checkpoint into the live parameters and optimizer and returns the step it was
+ * saved at; refuses a checkpoint whose trainer state does not match (`what` names what it must match).
+ */
+export async function resumeTraining<S extends { step: number }>(
+  ckptDir: string,
+  params: ReturnType<GPT['namedParameters']>,
+  opt: AdamW,
+  matches: (state: S) => boolean,
+  what: string,
+): Promise<number> {
+  const ck = await loadCheckpoint(ckptDir);
+  const st = ck.trainerState as S | undefined;
+  if (!st || !matches(st)) throw new Error(`${ckptDir}: cannot resume: trainer state does not match ${what}`);
+  restoreTraining(ckptDir, ck, params, opt);
+  return st.step;
 }
 
 /**
