@@ -1,13 +1,15 @@
 // Answer-checker benchmark on IMO-AnswerBench: every gold answer against itself (must be 100%
 // equivalent) and against a seeded derangement of the other gold answers (must never be judged
 // equivalent unless the two gold answers really are equal). Prints figures and timing as JSON.
-// Usage: npx tsx bench/answer-check.ts [answerbench.csv] [--seed N]
+// Usage: npx tsx bench/answer-check.ts [answerbench.csv] [--seed N] (default: the CSV found as the tests find it)
+import { imoBenchFile } from '../src/data/imo-bench-files.ts';
 import { loadProblems } from '../src/data/index.ts';
 import { checkEquivalence, normalizeAnswer } from '../src/answers/index.ts';
 import { Rng } from '../src/core/rng.ts';
 
 const args = process.argv.slice(2);
-const file = args.find((a) => !a.startsWith('--')) ?? '../shared/data/imo-proofbench/answerbench_v2.csv';
+const file = args.find((a) => !a.startsWith('--')) ?? imoBenchFile('answerbench_v2.csv');
+if (!file) throw new Error('answerbench_v2.csv not found: pass its path or set QED_BENCH_DIR');
 const seedAt = args.indexOf('--seed');
 const seed = seedAt >= 0 ? Number(args[seedAt + 1]) : 1;
 

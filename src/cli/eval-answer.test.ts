@@ -10,14 +10,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Problem } from '../core/problem.ts';
 import { RunLogSchema } from '../core/run-log.ts';
+import { imoBenchFile } from '../data/imo-bench-files.ts';
 import { loadProblems } from '../data/index.ts';
 import type { AnswerMetrics } from '../eval/index.ts';
 import { startMockServer, type MockRequest, type MockServer } from '../server/mock-openai-server.ts';
 
 const QED = fileURLToPath(new URL('../../bin/qed.js', import.meta.url));
-const DATASET = fileURLToPath(
-  new URL('../../../shared/data/imo-proofbench/answerbench_v2.csv', import.meta.url),
-);
+const DATASET = imoBenchFile('answerbench_v2.csv');
 
 type Plan = 'correct' | 'wrong' | 'undecided' | 'no-answer';
 let problems: Problem[] = [];
@@ -54,6 +53,7 @@ function respond(r: MockRequest): string {
 }
 
 beforeAll(async () => {
+  if (!DATASET) return;
   problems = await loadProblems(DATASET, { onWarning: () => {} });
   makePlan();
   server = await startMockServer({ respond, models: ['mock-prover', 'mock-judge'] });
@@ -104,10 +104,10 @@ function closeTo(
   expect(got.undecidedRate).toBeCloseTo(undecidedRate, 12);
 }
 
-describe('qed eval --scheme answer (AnswerBench CSV, mock server)', () => {
+describe.skipIf(!DATASET)('qed eval --scheme answer (AnswerBench CSV, mock server)', () => {
   it('reports accuracy with CI, no-answer and undecided rates, by category and subcategory', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'qed-answer-eval-')), 'run');
-    const args = ['--dataset', DATASET, '--model', 'mock-prover', '--scheme', 'answer'];
+    const args = ['--dataset', DATASET!, '--model', 'mock-prover', '--scheme', 'answer'];
     const res = await qed([...args, '--concurrency', '32', '--no-cache', '--quiet', '--out', out]);
     expect(res.code, res.stderr).toBe(0);
     const log = RunLogSchema.parse(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')));
@@ -143,7 +143,7 @@ describe('qed eval --scheme answer (AnswerBench CSV, mock server)', () => {
 
   it('--judge-model decides the undecided answers, recorded as LLM fallback verdicts', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'qed-answer-eval-')), 'run');
-    const args = ['--dataset', DATASET, '--model', 'mock-prover', '--scheme', 'answer', '--limit', '40'];
+    const args = ['--dataset', DATASET!, '--model', 'mock-prover', '--scheme', 'answer', '--limit', '40'];
     const res = await qed([...args, '--judge-model', 'mock-judge', '--no-cache', '--quiet', '--out', out]);
     expect(res.code, res.stderr).toBe(0);
     const log = RunLogSchema.parse(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')));

@@ -8,11 +8,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { RunLogSchema } from '../core/run-log.ts';
+import { imoBenchFile } from '../data/imo-bench-files.ts';
 
 const QED = fileURLToPath(new URL('../../bin/qed.js', import.meta.url));
-const DATASET = fileURLToPath(
-  new URL('../../../shared/data/imo-proofbench/proofbench_v2.csv', import.meta.url),
-);
+const DATASET = imoBenchFile('proofbench_v2.csv');
 
 function qed(args: string[], env: Record<string, string> = {}) {
   const child = spawn(process.execPath, [QED, ...args], {
@@ -33,43 +32,55 @@ function qed(args: string[], env: Record<string, string> = {}) {
 }
 
 describe('qed mock-server --judge', () => {
-  it('serves proofs and a seeded garbage-prone judge that qed eval survives', async () => {
-    const server = qed([
-      'mock-server',
-      '--judge',
-      '--garbage',
-      '0.5',
-      '--port',
-      '0',
-      '--seed',
-      '3',
-      '--json',
-    ]);
-    try {
-      const { url } = JSON.parse(await server.line) as { url: string };
-      const out = join(mkdtempSync(join(tmpdir(), 'qed-mock-judge-')), 'run');
-      const args = ['eval', '--dataset', DATASET, '--model', 'mock-prover', '--judge-model', 'mock-prover'];
-      args.push('--scheme', 'proofbench', '--limit', '8', '--samples', '2', '--concurrency', '1');
-      args.push('--no-cache', '--quiet', '--max-retries', '0', '--out', out);
-      const res = await qed(args, { OPENAI_BASE_URL: url, OPENAI_API_KEY: 'test' }).done;
-      expect(res.code, res.stderr).toBe(0);
-      const log = RunLogSchema.parse(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')));
-      expect(log.samples).toHaveLength(16);
-      const grades = log.samples.map((s) => s.grade!);
-      for (const g of grades) {
-        if (g.score === null) expect(g.graderError).toMatch(/unparseable judge reply.*after 3 judge calls/);
-        else expect([0, 1, 6, 7]).toContain(g.score);
+  it.skipIf(!DATASET)(
+    'serves proofs and a seeded garbage-prone judge that qed eval survives',
+    async () => {
+      const server = qed([
+        'mock-server',
+        '--judge',
+        '--garbage',
+        '0.5',
+        '--port',
+        '0',
+        '--seed',
+        '3',
+        '--json',
+      ]);
+      try {
+        const { url } = JSON.parse(await server.line) as { url: string };
+        const out = join(mkdtempSync(join(tmpdir(), 'qed-mock-judge-')), 'run');
+        const args = [
+          'eval',
+          '--dataset',
+          DATASET!,
+          '--model',
+          'mock-prover',
+          '--judge-model',
+          'mock-prover',
+        ];
+        args.push('--scheme', 'proofbench', '--limit', '8', '--samples', '2', '--concurrency', '1');
+        args.push('--no-cache', '--quiet', '--max-retries', '0', '--out', out);
+        const res = await qed(args, { OPENAI_BASE_URL: url, OPENAI_API_KEY: 'test' }).done;
+        expect(res.code, res.stderr).toBe(0);
+        const log = RunLogSchema.parse(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')));
+        expect(log.samples).toHaveLength(16);
+        const grades = log.samples.map((s) => s.grade!);
+        for (const g of grades) {
+          if (g.score === null) expect(g.graderError).toMatch(/unparseable judge reply.*after 3 judge calls/);
+          else expect([0, 1, 6, 7]).toContain(g.score);
+        }
+        // Half the judge replies are garbage: most attempts still get a score, through retries.
+        expect(grades.filter((g) => g.score !== null).length).toBeGreaterThanOrEqual(12);
+        server.child.kill('SIGTERM');
+        const stopped = await server.done;
+        const served = Number(/served (\d+) requests/.exec(stopped.stderr)?.[1]);
+        expect(served).toBeGreaterThan(16 + 16); // 16 proofs, 16 first judge calls, plus retries
+      } finally {
+        server.child.kill('SIGTERM');
       }
-      // Half the judge replies are garbage: most attempts still get a score, through retries.
-      expect(grades.filter((g) => g.score !== null).length).toBeGreaterThanOrEqual(12);
-      server.child.kill('SIGTERM');
-      const stopped = await server.done;
-      const served = Number(/served (\d+) requests/.exec(stopped.stderr)?.[1]);
-      expect(served).toBeGreaterThan(16 + 16); // 16 proofs, 16 first judge calls, plus retries
-    } finally {
-      server.child.kill('SIGTERM');
-    }
-  }, 30_000);
+    },
+    30_000,
+  );
 
   it('refuses --garbage without --judge', async () => {
     const res = await qed(['mock-server', '--garbage', '0.3', '--port', '0']).done;

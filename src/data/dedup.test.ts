@@ -1,11 +1,12 @@
 // MinHash + LSH dedup and n-gram decontamination: planted near-duplicates are found, distinct texts are
 // kept, results are seeded and deterministic, and the file-level commands keep every column.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../core/rng.ts';
 import { decontaminateFile } from './decontaminate-file.ts';
+import { imoBenchFile } from './imo-bench-files.ts';
 import { decontaminateTexts } from './decontaminate.ts';
 import { dedupFile } from './dedup-file.ts';
 import { jaccardSorted, normalizeWords, shingleHashes } from './dedup-text.ts';
@@ -27,12 +28,7 @@ function perturb(text: string, rng: Rng, edits: number): string {
   return w.join(' ');
 }
 
-// The benchmark CSV lives in the repository's data/ folder or in a checkout's sibling shared/ folder.
-const PB =
-  [
-    join(import.meta.dirname, '../../data/imo-proofbench/proofbench_v2.csv'),
-    join(import.meta.dirname, '../../../shared/data/imo-proofbench/proofbench_v2.csv'),
-  ].find((f) => existsSync(f)) ?? join(import.meta.dirname, '../../data/imo-proofbench/proofbench_v2.csv');
+const PB = imoBenchFile('proofbench_v2.csv');
 
 describe('dedup', () => {
   it.each([
@@ -130,10 +126,10 @@ describe('decontaminate', () => {
     expect(decontaminateTexts([copied], bench, { minOverlap: 0.99 })).toHaveLength(0);
   });
 
-  it('removes a lightly edited IMO-ProofBench statement from a training file', async () => {
+  it.skipIf(!PB)('removes a lightly edited IMO-ProofBench statement from a training file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'qed-decon-'));
     const input = join(dir, 'train.jsonl');
-    const csv = readFileSync(PB, 'utf8');
+    const csv = readFileSync(PB!, 'utf8');
     const pb1 = /PB-Basic-001,"([^"]+)"/.exec(csv)?.[1] ?? '';
     expect(pb1.length).toBeGreaterThan(50);
     writeFileSync(
@@ -149,7 +145,7 @@ describe('decontaminate', () => {
         .map((r) => JSON.stringify(r))
         .join('\n'),
     );
-    const report = await decontaminateFile({ input, against: [dirname(PB)], out: join(dir, 'clean.jsonl') });
+    const report = await decontaminateFile({ input, against: [dirname(PB!)], out: join(dir, 'clean.jsonl') });
     expect(report).toMatchObject({
       records: 2,
       kept: 1,

@@ -1,23 +1,17 @@
 // Loader tests: the real IMO-ProofBench / AnswerBench CSVs, malformed CSV and JSONL inputs (one clear
 // error naming file:line:field, or reported and skipped with skipInvalid), JSON, and inspect reports.
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { AttemptSchema } from '../core/attempt.ts';
 import { InputError } from '../core/errors.ts';
+import { imoBenchFile } from './imo-bench-files.ts';
 import { inspectFile, loadAttempts, loadProblems, readJsonlAll } from './index.ts';
 
-// The benchmark CSVs live in the repository's data/ folder or in a checkout's sibling shared/ folder.
-const DATA =
-  [
-    join(import.meta.dirname, '../../data/imo-proofbench'),
-    join(import.meta.dirname, '../../../shared/data/imo-proofbench'),
-  ].find((d) => existsSync(join(d, 'proofbench_v2.csv'))) ??
-  join(import.meta.dirname, '../../data/imo-proofbench');
-const PROOFBENCH = join(DATA, 'proofbench_v2.csv');
-const ANSWERBENCH = join(DATA, 'answerbench_v2.csv');
+const PROOFBENCH = imoBenchFile('proofbench_v2.csv');
+const ANSWERBENCH = imoBenchFile('answerbench_v2.csv');
 const dir = mkdtempSync(join(tmpdir(), 'qed-data-'));
 
 function fixture(name: string, text: string): string {
@@ -35,9 +29,9 @@ async function errorOf(p: Promise<unknown>): Promise<InputError> {
   return e as InputError;
 }
 
-describe('IMO-ProofBench CSV', () => {
+describe.skipIf(!PROOFBENCH)('IMO-ProofBench CSV', () => {
   it('maps all 60 rows with solutions, guidelines, categories, levels and the split', async () => {
-    const problems = await loadProblems(PROOFBENCH);
+    const problems = await loadProblems(PROOFBENCH!);
     expect(problems).toHaveLength(60);
     const byId = new Map(problems.map((p) => [p.id, p]));
     const basic1 = byId.get('PB-Basic-001')!;
@@ -64,10 +58,10 @@ describe('IMO-ProofBench CSV', () => {
   });
 });
 
-describe('IMO-AnswerBench CSV', () => {
+describe.skipIf(!ANSWERBENCH)('IMO-AnswerBench CSV', () => {
   it('loads 400 problems and repairs the known five-field row with a warning', async () => {
     const warnings: string[] = [];
-    const problems = await loadProblems(ANSWERBENCH, { onWarning: (w) => warnings.push(w) });
+    const problems = await loadProblems(ANSWERBENCH!, { onWarning: (w) => warnings.push(w) });
     expect(problems).toHaveLength(400);
     const row = problems.find((p) => p.id === 'imo-bench-algebra-036')!;
     expect(row.shortAnswer).toBe('$Y(x)=A+\\frac{B}{x}-x$');
@@ -246,15 +240,15 @@ describe('other formats and attempts', () => {
 });
 
 describe('inspectFile', () => {
-  it('reports rows, fields, fill rates and validation', async () => {
-    const r = await inspectFile(PROOFBENCH);
+  it.skipIf(!PROOFBENCH || !ANSWERBENCH)('reports rows, fields, fill rates and validation', async () => {
+    const r = await inspectFile(PROOFBENCH!);
     expect(r.rows).toBe(60);
     expect(r.schema).toBe('problem');
     expect(r.validation).toEqual({ valid: 60, invalid: 0, errors: [] });
     const short = r.fields.find((f) => f.name === 'Short Answer')!;
     expect(short.filled).toBe(27);
     expect(short.mapsTo).toBe('shortAnswer');
-    expect((await inspectFile(ANSWERBENCH)).rows).toBe(400);
+    expect((await inspectFile(ANSWERBENCH!)).rows).toBe(400);
   });
 
   it('reads the samples of a run.json', async () => {

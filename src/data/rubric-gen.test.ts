@@ -1,11 +1,12 @@
 // Rubric generation: validation rules (table-driven), re-asking with the errors until valid, recorded
 // failures, resume, and the IMO-ProofBench guideline import reproducing the 7/6/1/0 scale.
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readRecords } from '../core/record-log.ts';
 import { rubricMaxPoints } from '../core/rubric.ts';
+import { imoBenchFile } from './imo-bench-files.ts';
 import { loadProblems } from './index.ts';
 import { createMockProvider } from '../providers/index.ts';
 import type { MockProviderCall } from '../providers/index.ts';
@@ -14,12 +15,7 @@ import { extractJsonObject, validateRubric } from './rubric-gen-validate.ts';
 import { loadRubricTemplate, PROBLEMS_FILE, RUBRICS_FILE, runRubrics } from './rubric-gen.ts';
 import type { RubricRecord } from './rubric-gen.ts';
 
-// The benchmark CSV lives in the repository's data/ folder or in a checkout's sibling shared/ folder.
-const PB =
-  [
-    join(import.meta.dirname, '../../data/imo-proofbench/proofbench_v2.csv'),
-    join(import.meta.dirname, '../../../shared/data/imo-proofbench/proofbench_v2.csv'),
-  ].find((f) => existsSync(f)) ?? join(import.meta.dirname, '../../data/imo-proofbench/proofbench_v2.csv');
+const PB = imoBenchFile('proofbench_v2.csv');
 
 const cp = (id: string, points: number, group?: string) => ({
   id,
@@ -135,7 +131,7 @@ describe('rubric generation', () => {
 });
 
 describe('IMO-ProofBench import', () => {
-  it('parses the sections and maps every benchmark scheme to a valid 7-point rubric', async () => {
+  it('parses the sections of a grading guideline', async () => {
     const s = parseProofBenchGuidelines(
       '(Partial)\n 1. Guessed the answer\n 2. Proved the lemma\n(Almost)\n 1. Minor slip\n(Incorrect)\n 1. Only small cases',
     );
@@ -144,7 +140,10 @@ describe('IMO-ProofBench import', () => {
       almost: ['Minor slip'],
       incorrect: ['Only small cases'],
     });
-    const problems = await loadProblems(PB);
+  });
+
+  it.skipIf(!PB)('maps every benchmark scheme to a valid 7-point rubric', async () => {
+    const problems = await loadProblems(PB!);
     for (const p of problems) {
       const rubric = rubricFromProofBench(p);
       expect(rubricMaxPoints(rubric)).toBe(7);
