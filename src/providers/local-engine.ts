@@ -75,6 +75,8 @@ export class LocalEngine {
   private readonly running: Running[] = [];
   private loop: Promise<void> | null = null;
   private closed = false;
+  /** Ids a row may sample: a model vocab padded beyond the tokenizer has rows no text maps to. */
+  private readonly usable: number;
   /** Scratch for drawing a token from a row of the usable vocabulary. */
   private readonly probs: Float64Array;
   private readonly order: Int32Array;
@@ -89,9 +91,9 @@ export class LocalEngine {
       throw new Error('LocalEngine: maxBatch must be >= 1');
     this.cache = new KVCache(model, this.maxBatch);
     this.free = Array.from({ length: this.maxBatch }, (_v, i) => this.maxBatch - 1 - i);
-    const usable = Math.min(model.config.vocab, tokenizer.vocabSize);
-    this.probs = new Float64Array(usable);
-    this.order = new Int32Array(usable);
+    this.usable = Math.min(model.config.vocab, tokenizer.vocabSize);
+    this.probs = new Float64Array(this.usable);
+    this.order = new Int32Array(this.usable);
   }
 
   /** Queue a generation; rejects if the prompt does not fit the context or the job is aborted. */
@@ -174,14 +176,11 @@ export class LocalEngine {
       return;
     }
     const V = this.model.config.vocab;
-    // A model vocab padded beyond the tokenizer has rows no text maps to; never sample those ids.
-    const usable = Math.min(V, this.tokenizer.vocabSize);
     batch.forEach((r, j) => {
-      const row = logits.subarray(j * V, j * V + usable);
-      const { token } = drawToken(row, r.job.temperature, r.job.topP, r.rng, this.probs, this.order);
-      const logZ = logSumExp(row);
-      r.tokens.push({ token, logprob: row[token] - logZ });
-      if (r.job.topLogprobs) r.top.push(topK(row, r.job.topLogprobs, logZ));
+      const row = logits.subarray(j * V, j * V + this.usable);
+      const { token, logprob } = drawToken(row, r.job.temperature, r.job.topP, r.rng, this.probs, this.order);
+      r.tokens.push({ token, logprob });
+      if (r.job.topLogprobs) r.top.push(topK(row, r.job.topLogprobs, logSumExp(row)));
       if (r.job.stopTokens.has(token)) return this.finish(r, 'stop');
       const bytes = this.tokenizer.vocab[token];
       r.text += r.decoder.decode(bytes, { stream: true });
