@@ -86,16 +86,39 @@ export function toProblem(id: string, spec: ToySpec, meta: ToyProblemMeta): Prob
   };
 }
 
-/** One problem of a split: short (any family, short chains) or long (long chains). */
-export function generateProblem(seed: number, length: Length, id: string): Problem {
+/** The family mix of short problems (long problems are all long chains). */
+export const SHORT_MIX: ReadonlyArray<readonly [Family, number]> = [
+  ['chain', 0.45],
+  ['cases', 0.3],
+  ['roads', 0.25],
+];
+
+/**
+ * One problem of a split: short (of `family`, or of a family drawn from SHORT_MIX) or long (a long
+ * chain).
+ */
+export function generateProblem(seed: number, length: Length, id: string, family?: Family): Problem {
   const rng = new Rng(deriveSeed(seed, 'pick'));
   let spec: ToySpec;
   if (length === 'long') spec = generateSpec('chain', seed, rng.int(LONG_CHAIN.min, LONG_CHAIN.max));
   else {
-    const u = rng.next();
-    spec = generateSpec(u < 0.45 ? 'chain' : u < 0.75 ? 'cases' : 'roads', seed);
+    let u = rng.next();
+    const drawn = SHORT_MIX.find(([, share]) => (u -= share) < 0)?.[0] ?? 'roads';
+    spec = generateSpec(family ?? drawn, seed);
   }
   return toProblem(id, spec, { family: spec.family, length, difficulty: difficultyOf(spec), seed });
+}
+
+/** Counts per family for n short problems in SHORT_MIX proportions (largest remainder, ties in mix order). */
+export function shortQuotas(n: number): Array<[Family, number]> {
+  const exact = SHORT_MIX.map(([f, share]) => [f, n * share] as const);
+  const out = exact.map(([f, x]): [Family, number] => [f, Math.floor(x)]);
+  let left = n - out.reduce((s, [, k]) => s + k, 0);
+  const byRemainder = exact
+    .map(([, x], i) => ({ i, r: x - Math.floor(x) }))
+    .sort((a, b) => b.r - a.r || a.i - b.i);
+  for (const { i } of byRemainder) if (left-- > 0) out[i][1]++;
+  return out;
 }
 
 export type SplitName = 'train' | 'validation' | 'test';
@@ -114,15 +137,26 @@ export type Splits = Record<SplitName, Problem[]>;
 /**
  * Builds the three splits. Each draws from its own seed stream; held-out splits are built first and
  * train (then validation) skips any statement already used, so no statement appears in two splits.
+ * Every split is `longFraction` long. The held-out splits are also stratified by family: their short
+ * problems follow SHORT_MIX exactly (in a seeded order), so that a score does not move with how many
+ * problems of each family a seed happened to draw. Train draws each family by chance, and its mix
+ * drifts from SHORT_MIX where a family runs out of unused statements.
  */
 export function buildSplits(opts: SplitOptions): Splits {
   const used = new Set<string>();
   const make = (name: SplitName, count: number): Problem[] => {
     const out: Problem[] = [];
     const nLong = Math.round(count * (opts.longFraction ?? 0.25));
+    const families: Array<Family | undefined> =
+      name === 'train'
+        ? []
+        : new Rng(deriveSeed(opts.seed, name, 'families')).shuffle(
+            shortQuotas(count - nLong).flatMap(([f, k]) => Array<Family>(k).fill(f)),
+          );
     for (let i = 0; out.length < count && i < count * 50; i++) {
       const length: Length = out.length < count - nLong ? 'short' : 'long';
-      const p = generateProblem(deriveSeed(opts.seed, name, i), length, `ol-${name}-${out.length}`);
+      const family = length === 'short' ? families[out.length] : undefined;
+      const p = generateProblem(deriveSeed(opts.seed, name, i), length, `ol-${name}-${out.length}`, family);
       if (used.has(p.statement)) continue;
       used.add(p.statement);
       out.push(p);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../core/rng.ts';
 import { RubricSchema, rubricMaxPoints } from '../core/rubric.ts';
+import type { Problem } from '../core/problem.ts';
 import {
   DEFAULT_ERROR_RATES,
   ERROR_KINDS,
@@ -17,6 +18,7 @@ import {
   polyText,
   pretrainCorpus,
   respondAsToyJudge,
+  shortQuotas,
   statementOf,
   summarizeToy,
   teacherProof,
@@ -195,6 +197,40 @@ describe('Olympiad-lite generation', () => {
       for (let j = i + 1; j < 3; j++) expect([...sets[i]].filter((s) => sets[j].has(s))).toEqual([]);
     expect(buildSplits({ seed: 7, train: 300, validation: 40, test: 80 }).test).toEqual(splits.test);
     expect(splits.test.filter((p) => (p.meta as { length: string }).length === 'long').length).toBe(20);
+  });
+
+  it('stratifies the held-out splits by family in the SHORT_MIX proportions', () => {
+    expect(shortQuotas(60)).toEqual([
+      ['chain', 27],
+      ['cases', 18],
+      ['roads', 15],
+    ]);
+    expect(shortQuotas(30)).toEqual([
+      ['chain', 14],
+      ['cases', 9],
+      ['roads', 7],
+    ]);
+    expect(shortQuotas(1)).toEqual([
+      ['chain', 1],
+      ['cases', 0],
+      ['roads', 0],
+    ]);
+    const count = (ps: readonly Problem[]) => {
+      const c: Record<string, number> = {};
+      for (const p of ps) {
+        const m = metaOf(p)!;
+        const k = m.length === 'long' ? 'long' : m.family;
+        c[k] = (c[k] ?? 0) + 1;
+      }
+      return c;
+    };
+    for (const seed of [1, 2, 3]) {
+      const s = buildSplits({ seed, train: 300, validation: 40, test: 80 });
+      expect(count(s.test)).toEqual({ chain: 27, cases: 18, roads: 15, long: 20 });
+      expect(count(s.validation)).toEqual({ chain: 14, cases: 9, roads: 7, long: 10 });
+      // the families are interleaved, not in blocks
+      expect(new Set(s.test.slice(0, 10).map((p) => metaOf(p)!.family)).size).toBeGreaterThan(1);
+    }
   });
 
   it('draws every family into the training split, so SFT and RL see each one', () => {
