@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type SummaryRow, formatSeedTable, seedMeanRows } from './demo-summary.ts';
+import { generateProblem } from '../toy/generate.ts';
+import { type SummaryRow, formatFamilyTable, formatSeedTable, seedMeanRows } from './demo-summary.ts';
 
 const row = (stage: string, split: SummaryRow['split'], mean: number): SummaryRow => ({
   stage,
@@ -30,5 +31,47 @@ describe('mean over seeds', () => {
         { seed: 4, rows: [row('rl', 'all', 0.5)] },
       ]),
     ).toThrow(/seed 4: no row for sft \/ pure \/ all/);
+  });
+});
+
+describe('score by family', () => {
+  it('averages each family of problems per stage × scaffold, and marks a family with no scores', () => {
+    const problems = [
+      generateProblem(1, 'short', 'c1', 'chain'),
+      generateProblem(2, 'short', 'c2', 'chain'),
+      generateProblem(3, 'long', 'l1'),
+      generateProblem(4, 'short', 'k1', 'cases'),
+      generateProblem(5, 'short', 'r1', 'roads'),
+    ];
+    const table = formatFamilyTable(
+      [
+        {
+          stage: 'sft',
+          scaffold: 'pure',
+          scores: new Map([
+            ['c1', 7],
+            ['c2', 0],
+            ['l1', 3.5],
+            ['r1', 7],
+          ]),
+        },
+        {
+          stage: 'rl',
+          scaffold: 'pure',
+          scores: new Map([
+            ['c1', 7],
+            ['c2', 7],
+            ['k1', 0],
+            ['r1', 7],
+          ]),
+        },
+      ],
+      problems,
+    ).split('\n');
+    expect(table[0]).toBe(
+      '| stage | scaffold | short chains (2) | long chains (1) | cases (1) | two roads (1) |',
+    );
+    expect(table[2]).toBe('| sft | pure |  50.0 |  50.0 | - | 100.0 |');
+    expect(table[3]).toBe('| rl | pure | 100.0 | - |   0.0 | 100.0 |');
   });
 });

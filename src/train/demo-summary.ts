@@ -78,6 +78,37 @@ function stageTable<R extends { stage: string; scaffold: string; split: string }
   return lines.join('\n');
 }
 
+/** The domain's problem kinds, as the by-family table's columns. */
+const FAMILY_COLUMNS: ReadonlyArray<[string, (p: Problem) => boolean]> = [
+  ['short chains', (p) => metaOf(p)?.family === 'chain' && metaOf(p)?.length === 'short'],
+  ['long chains', (p) => metaOf(p)?.family === 'chain' && metaOf(p)?.length === 'long'],
+  ['cases', (p) => metaOf(p)?.family === 'cases'],
+  ['two roads', (p) => metaOf(p)?.family === 'roads'],
+];
+
+/**
+ * Markdown table of the mean score per problem family (points of 100, the number of problems in each
+ * column's header): one line per stage × scaffold. Shows where each stage gains or loses.
+ */
+export function formatFamilyTable(
+  results: ReadonlyArray<{ stage: string; scaffold: string; scores: Map<string, number> }>,
+  problems: readonly Problem[],
+): string {
+  const columns = FAMILY_COLUMNS.map(([name, has]) => ({ name, ids: problems.filter(has).map((p) => p.id) }));
+  const lines = [
+    `| stage | scaffold | ${columns.map((c) => `${c.name} (${c.ids.length})`).join(' | ')} |`,
+    `|---|---|${columns.map(() => '---|').join('')}`,
+  ];
+  for (const r of results) {
+    const cells = columns.map(({ ids }) => {
+      const values = ids.map((id) => r.scores.get(id)).filter((v): v is number => v !== undefined);
+      return values.length ? pct(values.reduce((a, b) => a + b, 0) / values.length / 7) : '-';
+    });
+    lines.push(`| ${r.stage} | ${r.scaffold} | ${cells.join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
 /** Markdown table: one line per stage × scaffold, columns short / long / all as "mean [low, high]" in points of 100. */
 export function formatTable(rows: readonly SummaryRow[]): string {
   return stageTable(rows, (r) => `${pct(r.mean)} [${pct(r.ci[0])}, ${pct(r.ci[1])}]`);

@@ -25,7 +25,7 @@ import {
   turnBudget,
 } from '../toy/index.ts';
 import { type DemoConfig, type DemoOverrides, FULL_DEMO, QUICK_DEMO, withOverrides } from './demo-config.ts';
-import { type SummaryRow, demoRows, formatTable, readScores } from './demo-summary.ts';
+import { type SummaryRow, demoRows, formatFamilyTable, formatTable, readScores } from './demo-summary.ts';
 import { writeDemoPlots } from './demo-plots.ts';
 import { trainGrpo } from './grpo.ts';
 import { trainLm } from './lm-trainer.ts';
@@ -256,7 +256,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   const table = formatTable(summary);
   writeFileSync(
     join(dir, 'summary.md'),
-    `# qed demo (seed ${seed}${opts.quick ? ', quick' : ''}${evalSplit === 'test' ? '' : `, ${evalSplit} split`})\n\nMean score/7 in points of 100 (summary.json holds it as a fraction), 95% bootstrap CI over ${evalSplit} problems. Summarizer: ${SUMMARIZER_NAME}. Wall time ${seconds.toFixed(0)} s${resumed ? ' (of the resumed process)' : ''}.\n\n${table}\n`,
+    `# qed demo (seed ${seed}${opts.quick ? ', quick' : ''}${evalSplit === 'test' ? '' : `, ${evalSplit} split`})\n\nMean score/7 in points of 100 (summary.json holds it as a fraction), 95% bootstrap CI over ${evalSplit} problems. Summarizer: ${SUMMARIZER_NAME}. Wall time ${seconds.toFixed(0)} s${resumed ? ' (of the resumed process)' : ''}.\n\n${table}\n\nMean score by problem family, points of 100 (the number of problems in each header):\n\n${formatFamilyTable(scores, evalProblems)}\n`,
   );
   return { dir, rows: summary, table, seconds, turnBudget: budget };
 }
