@@ -43,6 +43,18 @@ describe('qed demo', () => {
     }>;
     expect(rows.map((x) => x.perSeed[1])).toEqual(one.map((x) => x.mean));
     expect(r.stdout).toMatch(/over seeds 3, 4/);
+    // the same, per problem family, and each seed's families in its summary.md
+    const families = JSON.parse(readFileSync(join(out, 'families-seeds.json'), 'utf8')) as Array<{
+      family: string;
+      perSeed: Array<number | null>;
+    }>;
+    expect(families).toHaveLength(4 * 2 * 4);
+    const oneFamilies = JSON.parse(readFileSync(join(out, 'seed-4', 'families.json'), 'utf8')) as Array<{
+      mean: number | null;
+    }>;
+    expect(families.map((x) => x.perSeed[1])).toEqual(oneFamilies.map((x) => x.mean));
+    expect(r.stdout).toMatch(/by problem family[^\n]*\n\| stage \| scaffold \| short chains \(\d+\) \|/);
+    expect(readFileSync(join(out, 'seed-3', 'summary.md'), 'utf8')).toMatch(/\| two roads \(\d+\) \|/);
   }, 120_000);
 
   it('--resume continues a killed run to the same curves and results, without redoing finished stages', async () => {

@@ -7,7 +7,12 @@ import type { Command } from 'commander';
 import { prepareRunDir } from '../core/run-dir.ts';
 import { InputError } from '../core/errors.ts';
 import { readDemoConfig } from '../train/demo-config.ts';
-import { formatSeedTable, seedMeanRows } from '../train/demo-summary.ts';
+import {
+  formatFamilySeedTable,
+  formatSeedTable,
+  seedMeanFamilyRows,
+  seedMeanRows,
+} from '../train/demo-summary.ts';
 import { runDemo } from '../train/demo.ts';
 import { nonNegative } from './number-options.ts';
 
@@ -80,15 +85,17 @@ export function registerDemo(program: Command): void {
         const runs = [];
         for (const seed of flags.seeds) {
           const r = await runDemo({ ...common, seed, out: join(dir, `seed-${seed}`) });
-          runs.push({ seed, rows: r.rows, seconds: r.seconds });
+          runs.push({ seed, rows: r.rows, families: r.families, seconds: r.seconds });
           process.stderr.write(`seed ${seed}: ${r.seconds.toFixed(0)} s\n`);
         }
         const rows = seedMeanRows(runs);
         writeFileSync(join(dir, 'summary-seeds.json'), `${JSON.stringify(rows, null, 2)}\n`);
+        const families = seedMeanFamilyRows(runs.map((r) => ({ seed: r.seed, rows: r.families })));
+        writeFileSync(join(dir, 'families-seeds.json'), `${JSON.stringify(families, null, 2)}\n`);
         if (flags.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
         else
           process.stdout.write(
-            `\nmean score/7 (points of 100) over seeds ${flags.seeds.join(', ')} (each seed in brackets), held-out ${flags.evalSplit} split\n${formatSeedTable(rows)}\n\nwall time per seed: ${runs.map((r) => `${r.seconds.toFixed(0)} s`).join(', ')}; runs in ${dir}\n`,
+            `\nmean score/7 (points of 100) over seeds ${flags.seeds.join(', ')} (each seed in brackets), held-out ${flags.evalSplit} split\n${formatSeedTable(rows)}\n\nby problem family (number of problems in each header)\n${formatFamilySeedTable(families)}\n\nwall time per seed: ${runs.map((r) => `${r.seconds.toFixed(0)} s`).join(', ')}; runs in ${dir}\n`,
           );
         return;
       }

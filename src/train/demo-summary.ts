@@ -78,33 +78,56 @@ function stageTable<R extends { stage: string; scaffold: string; split: string }
   return lines.join('\n');
 }
 
-/** The domain's problem kinds, as the by-family table's columns. */
-const FAMILY_COLUMNS: ReadonlyArray<[string, (p: Problem) => boolean]> = [
+/** The domain's problem kinds, as the by-family rows. */
+const FAMILIES: ReadonlyArray<[string, (p: Problem) => boolean]> = [
   ['short chains', (p) => metaOf(p)?.family === 'chain' && metaOf(p)?.length === 'short'],
   ['long chains', (p) => metaOf(p)?.family === 'chain' && metaOf(p)?.length === 'long'],
   ['cases', (p) => metaOf(p)?.family === 'cases'],
   ['two roads', (p) => metaOf(p)?.family === 'roads'],
 ];
 
-/**
- * Markdown table of the mean score per problem family (points of 100, the number of problems in each
- * column's header): one line per stage × scaffold. Shows where each stage gains or loses.
- */
-export function formatFamilyTable(
+export interface FamilyRow {
+  stage: string;
+  scaffold: string;
+  family: string;
+  /** Mean score/7 over the family's scored problems (a fraction); null when none was scored. */
+  mean: number | null;
+  /** Problems of the family in the evaluated split. */
+  n: number;
+}
+
+/** Mean score per problem family, per stage × scaffold: shows where each stage gains or loses. */
+export function familyRows(
   results: ReadonlyArray<{ stage: string; scaffold: string; scores: Map<string, number> }>,
   problems: readonly Problem[],
-): string {
-  const columns = FAMILY_COLUMNS.map(([name, has]) => ({ name, ids: problems.filter(has).map((p) => p.id) }));
-  const lines = [
-    `| stage | scaffold | ${columns.map((c) => `${c.name} (${c.ids.length})`).join(' | ')} |`,
-    `|---|---|${columns.map(() => '---|').join('')}`,
-  ];
-  for (const r of results) {
-    const cells = columns.map(({ ids }) => {
+): FamilyRow[] {
+  const families = FAMILIES.map(([family, has]) => ({ family, ids: problems.filter(has).map((p) => p.id) }));
+  return results.flatMap((r) =>
+    families.map(({ family, ids }) => {
       const values = ids.map((id) => r.scores.get(id)).filter((v): v is number => v !== undefined);
-      return values.length ? pct(values.reduce((a, b) => a + b, 0) / values.length / 7) : '-';
+      const mean = values.length ? values.reduce((a, b) => a + b, 0) / values.length / 7 : null;
+      return { stage: r.stage, scaffold: r.scaffold, family, mean, n: ids.length };
+    }),
+  );
+}
+
+/** Markdown table of family rows: one line per stage × scaffold, a column per family (with its size). */
+function familyTable<R extends { stage: string; scaffold: string; family: string; n: number }>(
+  rows: readonly R[],
+  cell: (row: R) => string,
+): string {
+  const families = [...new Map(rows.map((r) => [r.family, r.n]))];
+  const lines = [
+    `| stage | scaffold | ${families.map(([f, n]) => `${f} (${n})`).join(' | ')} |`,
+    `|---|---|${families.map(() => '---|').join('')}`,
+  ];
+  for (const key of new Set(rows.map((r) => `${r.stage}\u0000${r.scaffold}`))) {
+    const [stage, scaffold] = key.split('\u0000');
+    const cells = families.map(([f]) => {
+      const r = rows.find((x) => x.stage === stage && x.scaffold === scaffold && x.family === f);
+      return r ? cell(r) : '-';
     });
-    lines.push(`| ${r.stage} | ${r.scaffold} | ${cells.join(' | ')} |`);
+    lines.push(`| ${stage} | ${scaffold} | ${cells.join(' | ')} |`);
   }
   return lines.join('\n');
 }
@@ -125,24 +148,78 @@ export interface SeedRow {
   seeds: number[];
 }
 
+/** Each row of the first run with the matching row's value in every run (in run order). */
+function acrossSeeds<R extends { stage: string; scaffold: string }, V>(
+  runs: ReadonlyArray<{ seed: number; rows: readonly R[] }>,
+  same: (a: R, b: R) => boolean,
+  name: (r: R) => string,
+  value: (r: R) => V,
+): Array<{ row: R; perSeed: V[] }> {
+  if (!runs.length) throw new Error('no demo runs to average');
+  return runs[0].rows.map((row) => ({
+    row,
+    perSeed: runs.map((run) => {
+      const m = run.rows.find((x) => same(x, row));
+      if (!m) throw new Error(`seed ${run.seed}: no row for ${row.stage} / ${row.scaffold} / ${name(row)}`);
+      return value(m);
+    }),
+  }));
+}
+
+const sameCell = (a: { stage: string; scaffold: string }, b: { stage: string; scaffold: string }) =>
+  a.stage === b.stage && a.scaffold === b.scaffold;
+
 /** Mean over several demo runs (one per seed) of each stage × scaffold × split row. */
 export function seedMeanRows(runs: ReadonlyArray<{ seed: number; rows: readonly SummaryRow[] }>): SeedRow[] {
-  if (!runs.length) throw new Error('no demo runs to average');
-  return runs[0].rows.map((r) => {
-    const perSeed = runs.map((run) => {
-      const m = run.rows.find((x) => x.stage === r.stage && x.scaffold === r.scaffold && x.split === r.split);
-      if (!m) throw new Error(`seed ${run.seed}: no row for ${r.stage} / ${r.scaffold} / ${r.split}`);
-      return m.mean;
-    });
-    return {
-      stage: r.stage,
-      scaffold: r.scaffold,
-      split: r.split,
-      mean: perSeed.reduce((a, b) => a + b, 0) / perSeed.length,
-      perSeed,
-      seeds: runs.map((x) => x.seed),
-    };
-  });
+  const seeds = runs.map((x) => x.seed);
+  return acrossSeeds(
+    runs,
+    (a, b) => sameCell(a, b) && a.split === b.split,
+    (r) => r.split,
+    (r) => r.mean,
+  ).map(({ row, perSeed }) => ({
+    stage: row.stage,
+    scaffold: row.scaffold,
+    split: row.split,
+    mean: perSeed.reduce((a, b) => a + b, 0) / perSeed.length,
+    perSeed,
+    seeds,
+  }));
+}
+
+export interface FamilySeedRow {
+  stage: string;
+  scaffold: string;
+  family: string;
+  /** Problems of the family in the first run's split. */
+  n: number;
+  /** Mean over seeds; null when some seed scored no problem of the family. */
+  mean: number | null;
+  perSeed: Array<number | null>;
+  seeds: number[];
+}
+
+/** Mean over several demo runs (one per seed) of each stage × scaffold × family row. */
+export function seedMeanFamilyRows(
+  runs: ReadonlyArray<{ seed: number; rows: readonly FamilyRow[] }>,
+): FamilySeedRow[] {
+  const seeds = runs.map((x) => x.seed);
+  return acrossSeeds(
+    runs,
+    (a, b) => sameCell(a, b) && a.family === b.family,
+    (r) => r.family,
+    (r) => r.mean,
+  ).map(({ row, perSeed }) => ({
+    stage: row.stage,
+    scaffold: row.scaffold,
+    family: row.family,
+    n: row.n,
+    mean: perSeed.some((v) => v === null)
+      ? null
+      : (perSeed as number[]).reduce((a, b) => a + b, 0) / perSeed.length,
+    perSeed,
+    seeds,
+  }));
 }
 
 /** Markdown table of seed means: "mean (seed 1 / seed 2 / …)" in points of 100. */
@@ -150,5 +227,21 @@ export function formatSeedTable(rows: readonly SeedRow[]): string {
   return stageTable(
     rows,
     (r) => `${pct(r.mean)} (${r.perSeed.map((v) => (100 * v).toFixed(1)).join(' / ')})`,
+  );
+}
+
+const pctOrDash = (x: number | null) => (x === null ? '    -' : pct(x));
+
+/** Markdown table of one run's family rows, in points of 100. */
+export function formatFamilyTable(rows: readonly FamilyRow[]): string {
+  return familyTable(rows, (r) => pctOrDash(r.mean));
+}
+
+/** Markdown table of family seed means: "mean (seed 1 / seed 2 / …)" in points of 100. */
+export function formatFamilySeedTable(rows: readonly FamilySeedRow[]): string {
+  return familyTable(
+    rows,
+    (r) =>
+      `${pctOrDash(r.mean)} (${r.perSeed.map((v) => (v === null ? '-' : (100 * v).toFixed(1))).join(' / ')})`,
   );
 }

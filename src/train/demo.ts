@@ -25,7 +25,15 @@ import {
   turnBudget,
 } from '../toy/index.ts';
 import { type DemoConfig, type DemoOverrides, FULL_DEMO, QUICK_DEMO, withOverrides } from './demo-config.ts';
-import { type SummaryRow, demoRows, formatFamilyTable, formatTable, readScores } from './demo-summary.ts';
+import {
+  type FamilyRow,
+  type SummaryRow,
+  demoRows,
+  familyRows,
+  formatFamilyTable,
+  formatTable,
+  readScores,
+} from './demo-summary.ts';
 import { writeDemoPlots } from './demo-plots.ts';
 import { trainGrpo } from './grpo.ts';
 import { trainLm } from './lm-trainer.ts';
@@ -59,6 +67,8 @@ export interface DemoOptions {
 export interface DemoResult {
   dir: string;
   rows: SummaryRow[];
+  /** Mean score per problem family (short chains, long chains, cases, two roads). */
+  families: FamilyRow[];
   table: string;
   seconds: number;
   turnBudget: number;
@@ -251,12 +261,14 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   }
   const summary = demoRows(scores, evalProblems, seed);
   writeFileSync(join(dir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  const families = familyRows(scores, evalProblems);
+  writeFileSync(join(dir, 'families.json'), `${JSON.stringify(families, null, 2)}\n`);
   await writeDemoPlots({ dir, stages: STAGES, scores, problems: evalProblems, evalDirs });
   const seconds = (performance.now() - started) / 1000;
   const table = formatTable(summary);
   writeFileSync(
     join(dir, 'summary.md'),
-    `# qed demo (seed ${seed}${opts.quick ? ', quick' : ''}${evalSplit === 'test' ? '' : `, ${evalSplit} split`})\n\nMean score/7 in points of 100 (summary.json holds it as a fraction), 95% bootstrap CI over ${evalSplit} problems. Summarizer: ${SUMMARIZER_NAME}. Wall time ${seconds.toFixed(0)} s${resumed ? ' (of the resumed process)' : ''}.\n\n${table}\n\nMean score by problem family, points of 100 (the number of problems in each header):\n\n${formatFamilyTable(scores, evalProblems)}\n`,
+    `# qed demo (seed ${seed}${opts.quick ? ', quick' : ''}${evalSplit === 'test' ? '' : `, ${evalSplit} split`})\n\nMean score/7 in points of 100 (summary.json holds it as a fraction), 95% bootstrap CI over ${evalSplit} problems. Summarizer: ${SUMMARIZER_NAME}. Wall time ${seconds.toFixed(0)} s${resumed ? ' (of the resumed process)' : ''}.\n\n${table}\n\nMean score by problem family, points of 100 (the number of problems in each header):\n\n${formatFamilyTable(families)}\n`,
   );
-  return { dir, rows: summary, table, seconds, turnBudget: budget };
+  return { dir, rows: summary, families, table, seconds, turnBudget: budget };
 }
