@@ -148,36 +148,31 @@ export interface SeedRow {
   seeds: number[];
 }
 
-/** Each row of the first run with the matching row's value in every run (in run order). */
-function acrossSeeds<R extends { stage: string; scaffold: string }, V>(
+/**
+ * Each row of the first run with the value of the matching row (same stage, scaffold and `column`) in
+ * every run, in run order.
+ */
+function acrossSeeds<R extends { stage: string; scaffold: string; mean: unknown }>(
   runs: ReadonlyArray<{ seed: number; rows: readonly R[] }>,
-  same: (a: R, b: R) => boolean,
-  name: (r: R) => string,
-  value: (r: R) => V,
-): Array<{ row: R; perSeed: V[] }> {
+  column: (r: R) => string,
+): Array<{ row: R; perSeed: Array<R['mean']> }> {
   if (!runs.length) throw new Error('no demo runs to average');
   return runs[0].rows.map((row) => ({
     row,
     perSeed: runs.map((run) => {
-      const m = run.rows.find((x) => same(x, row));
-      if (!m) throw new Error(`seed ${run.seed}: no row for ${row.stage} / ${row.scaffold} / ${name(row)}`);
-      return value(m);
+      const m = run.rows.find(
+        (x) => x.stage === row.stage && x.scaffold === row.scaffold && column(x) === column(row),
+      );
+      if (!m) throw new Error(`seed ${run.seed}: no row for ${row.stage} / ${row.scaffold} / ${column(row)}`);
+      return m.mean;
     }),
   }));
 }
 
-const sameCell = (a: { stage: string; scaffold: string }, b: { stage: string; scaffold: string }) =>
-  a.stage === b.stage && a.scaffold === b.scaffold;
-
 /** Mean over several demo runs (one per seed) of each stage × scaffold × split row. */
 export function seedMeanRows(runs: ReadonlyArray<{ seed: number; rows: readonly SummaryRow[] }>): SeedRow[] {
   const seeds = runs.map((x) => x.seed);
-  return acrossSeeds(
-    runs,
-    (a, b) => sameCell(a, b) && a.split === b.split,
-    (r) => r.split,
-    (r) => r.mean,
-  ).map(({ row, perSeed }) => ({
+  return acrossSeeds(runs, (r) => r.split).map(({ row, perSeed }) => ({
     stage: row.stage,
     scaffold: row.scaffold,
     split: row.split,
@@ -204,12 +199,7 @@ export function seedMeanFamilyRows(
   runs: ReadonlyArray<{ seed: number; rows: readonly FamilyRow[] }>,
 ): FamilySeedRow[] {
   const seeds = runs.map((x) => x.seed);
-  return acrossSeeds(
-    runs,
-    (a, b) => sameCell(a, b) && a.family === b.family,
-    (r) => r.family,
-    (r) => r.mean,
-  ).map(({ row, perSeed }) => ({
+  return acrossSeeds(runs, (r) => r.family).map(({ row, perSeed }) => ({
     stage: row.stage,
     scaffold: row.scaffold,
     family: row.family,
