@@ -109,6 +109,9 @@ export function completionLogProbs(
   });
   const raw = model.forward(tokens, B, L, { logitRows: rows }); // [N, V]
   const logits = T === 1 ? raw : mul(raw, 1 / T);
+  // Both stay inside this function: backward may recycle their buffers once it has used them.
+  raw.scratch = raw.requiresGrad;
+  logits.scratch = logits.requiresGrad;
   const out: CompletionLogProbs = { logprobs: tokenLogProbs(logits, targets), counts };
   if (opts.entropy) out.entropy = entropy(logits);
   return out;

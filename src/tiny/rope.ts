@@ -3,6 +3,7 @@
 // positions only through their difference, so a pattern learned at one offset (attend to the previous
 // token, to the token after a match) holds at every position — which learned absolute positions must
 // learn separately for each one. Values are not rotated.
+import { allocUninit } from './buffer-pool.ts';
 import { Tensor, result, shapeError } from './tensor.ts';
 
 const BASE = 10000;
@@ -74,13 +75,20 @@ export function rope(qkv: Tensor, heads: number, ctx: number, pos: Int32Array): 
   const C = C3 / 3;
   const N = B * T;
   if (pos.length !== N) shapeError('rope', `pos must have B*T = ${N} entries, got ${pos.length}`, qkv.shape);
-  const data = qkv.data.slice();
+  const data = allocUninit(qkv.size);
+  data.set(qkv.data);
   rotateQK(data, pos, N, C, heads, ctx);
   const out = result(data, qkv.shape, [qkv], () => {
-    const g = out.grad!.slice();
+    // The output's gradient is dead after this: rotate it back in place and hand it to the input.
+    const g = out.grad!;
     rotateQK(g, pos, N, C, heads, ctx, true);
-    const gx = qkv.gradBuf();
-    for (let i = 0; i < g.length; i++) gx[i] += g[i];
+    if (!qkv.grad) {
+      qkv.grad = g;
+      out.grad = null;
+    } else {
+      const gx = qkv.grad;
+      for (let i = 0; i < g.length; i++) gx[i] += g[i];
+    }
   });
   return out;
 }

@@ -98,7 +98,9 @@ export class Tensor {
     return this.grad;
   }
 
+  /** Drops the gradient; its buffer goes back to the pool (nothing may hold it past this call). */
   zeroGrad(): void {
+    if (this.grad) release(this.grad);
     this.grad = null;
   }
 

@@ -138,7 +138,10 @@ export async function trainLm(opts: LmTrainOptions): Promise<LmTrainResult> {
     const { inputs, targets, positions, B, T } = collate(order.slice(i, i + opts.batchSize));
     const started = performance.now();
     opt.zeroGrad();
-    const lossT = crossEntropy(model.forward(inputs, B, T, { positions }), targets);
+    const logits = model.forward(inputs, B, T, { positions });
+    // Nothing reads the logits after backward: their buffer goes back to the pool for the next step.
+    logits.scratch = logits.requiresGrad;
+    const lossT = crossEntropy(logits, targets);
     loss = opts.onLoss ? opts.onLoss(step, lossT.data[0]) : lossT.data[0];
     const where = `last good checkpoint: ${lastSaved > 0 || existsSync(ckptDir) ? `${ckptDir} (step ${lastSaved})` : 'none yet'}`;
     if (!Number.isFinite(loss))
