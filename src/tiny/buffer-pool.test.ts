@@ -34,6 +34,19 @@ describe('buffer pool', () => {
     expect(b.every((v) => v === 0)).toBe(true);
   });
 
+  it('serves a request from a larger class within an octave when its own class has none', () => {
+    setBufferPool(false);
+    setBufferPool(true);
+    const big = allocUninit(60_000);
+    release(big);
+    const small = allocUninit(40_000); // two classes below 60,000, within an octave
+    expect(small.buffer).toBe(big.buffer);
+    release(small); // goes back to the larger buffer's class
+    expect(allocUninit(60_000).buffer).toBe(big.buffer);
+    release(allocUninit(60_000));
+    expect(allocUninit(20_000).buffer).not.toBe(big.buffer); // more than an octave below
+  });
+
   it('ignores a second release of a buffer, views that do not start it, and foreign lengths', () => {
     setBufferPool(false);
     setBufferPool(true);

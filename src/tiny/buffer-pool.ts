@@ -3,7 +3,8 @@
 // fresh zeroed allocations and garbage-collector work on every training step.
 //
 // Buffers come in size classes (a length rounded up to an eighth of its power of two), and an array
-// of length n is a view of the first n elements of a buffer of its class. Batches whose sequence
+// of length n is a view of the first n elements of a buffer of its class, or of a class up to an
+// octave above when its own has none free. Batches whose sequence
 // length changes from step to step (packed rows, RL completions) then still reuse the same buffers;
 // with exact lengths every new length missed, and each step's fresh arrays made V8 run a full
 // mark-compact about once per training step.
@@ -61,9 +62,13 @@ function fresh(n: number): Float32Array {
   return new Float32Array(new ArrayBuffer(length * 4), 0, n);
 }
 
+/** Size classes above n's that may serve it: one octave, so a buffer is never more than twice the array. */
+const REACH = 8;
+
 function take(n: number): Float32Array | undefined {
   if (!enabled || n < MIN_LENGTH) return undefined;
-  const buf = free.get(sizeClass(n))?.pop();
+  let buf: ArrayBuffer | undefined;
+  for (let c = sizeClass(n), k = 0; !buf && k <= REACH; c = sizeClass(c + 1), k++) buf = free.get(c)?.pop();
   if (!buf) return undefined;
   stats.hits++;
   pooled.delete(buf);
@@ -73,14 +78,14 @@ function take(n: number): Float32Array | undefined {
 
 /**
  * Hand back an array nobody references any more. Small arrays, views that do not start their buffer,
- * and buffers that are not of the size class of the array's length are left to the GC.
+ * and buffers that are not a size class within an octave of the array's length are left to the GC.
  */
 export function release(a: Float32Array): void {
   if (!enabled || a.length < MIN_LENGTH || a.byteOffset !== 0) return;
   const buf = a.buffer;
   if (!(buf instanceof ArrayBuffer) || pooled.has(buf)) return;
   const cls = buf.byteLength / 4;
-  if (sizeClass(a.length) !== cls) return;
+  if (sizeClass(cls) !== cls || cls >= 2 * a.length) return;
   if (pooledBytes + buf.byteLength > MAX_POOLED_BYTES) return;
   let list = free.get(cls);
   if (!list) free.set(cls, (list = []));
