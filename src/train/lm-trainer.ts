@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Progress } from '../core/progress.ts';
 import { Rng, deriveSeed } from '../core/rng.ts';
 import { saveCheckpoint } from '../tiny/checkpoint.ts';
+import { release } from '../tiny/buffer-pool.ts';
 import type { GPT } from '../tiny/gpt.ts';
 import { crossEntropy } from '../tiny/ops-nn.ts';
 import { AdamW, clipGradNorm, cosineSchedule } from '../tiny/optim.ts';
@@ -74,7 +75,9 @@ export function evalLoss(model: GPT, rows: readonly Row[], batchSize: number): n
       const { inputs, targets, positions, B, T } = collate(rows.slice(i, i + batchSize));
       const n = targets.reduce((s, t) => s + (t === -100 ? 0 : 1), 0);
       if (!n) continue;
-      const loss = crossEntropy(model.forward(inputs, B, T, { positions }), targets);
+      const logits = model.forward(inputs, B, T, { positions });
+      const loss = crossEntropy(logits, targets);
+      release(logits.data); // no tape holds it; the largest array of the pass
       total += loss.data[0] * n;
       count += n;
     }
