@@ -60,22 +60,39 @@ export function demoRows(
 
 const pct = (x: number) => (100 * x).toFixed(1).padStart(5);
 
-/** One Markdown line per stage × scaffold (in first-seen order), columns short / long / all. */
+/**
+ * Markdown table with one line per stage × scaffold (in first-seen order) and one column per key:
+ * the row whose `column` is that key, through `cell`, or "-" where there is none.
+ */
+function gridTable<R extends { stage: string; scaffold: string }>(
+  rows: readonly R[],
+  columns: ReadonlyArray<{ key: string; header: string }>,
+  column: (row: R) => string,
+  cell: (row: R) => string,
+): string {
+  const lines = [
+    `| stage | scaffold | ${columns.map((c) => c.header).join(' | ')} |`,
+    `|---|---|${columns.map(() => '---|').join('')}`,
+  ];
+  for (const key of new Set(rows.map((r) => `${r.stage}\u0000${r.scaffold}`))) {
+    const [stage, scaffold] = key.split('\u0000');
+    const cells = columns.map((c) => {
+      const r = rows.find((x) => x.stage === stage && x.scaffold === scaffold && column(x) === c.key);
+      return r ? cell(r) : '-';
+    });
+    lines.push(`| ${stage} | ${scaffold} | ${cells.join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
+const SPLIT_COLUMNS = ['short', 'long', 'all'].map((key) => ({ key, header: key }));
+
+/** Columns short / long / all. */
 function stageTable<R extends { stage: string; scaffold: string; split: string }>(
   rows: readonly R[],
   cell: (row: R) => string,
 ): string {
-  const lines = ['| stage | scaffold | short | long | all |', '|---|---|---|---|---|'];
-  const keys = [...new Set(rows.map((r) => `${r.stage}\u0000${r.scaffold}`))];
-  for (const key of keys) {
-    const [stage, scaffold] = key.split('\u0000');
-    const at = (split: string) => {
-      const r = rows.find((x) => x.stage === stage && x.scaffold === scaffold && x.split === split);
-      return r ? cell(r) : '-';
-    };
-    lines.push(`| ${stage} | ${scaffold} | ${at('short')} | ${at('long')} | ${at('all')} |`);
-  }
-  return lines.join('\n');
+  return gridTable(rows, SPLIT_COLUMNS, (r) => r.split, cell);
 }
 
 /** The domain's problem kinds, as the by-family rows. */
@@ -111,25 +128,16 @@ export function familyRows(
   );
 }
 
-/** Markdown table of family rows: one line per stage × scaffold, a column per family (with its size). */
+/** A column per family, headed with its number of problems. */
 function familyTable<R extends { stage: string; scaffold: string; family: string; n: number }>(
   rows: readonly R[],
   cell: (row: R) => string,
 ): string {
-  const families = [...new Map(rows.map((r) => [r.family, r.n]))];
-  const lines = [
-    `| stage | scaffold | ${families.map(([f, n]) => `${f} (${n})`).join(' | ')} |`,
-    `|---|---|${families.map(() => '---|').join('')}`,
-  ];
-  for (const key of new Set(rows.map((r) => `${r.stage}\u0000${r.scaffold}`))) {
-    const [stage, scaffold] = key.split('\u0000');
-    const cells = families.map(([f]) => {
-      const r = rows.find((x) => x.stage === stage && x.scaffold === scaffold && x.family === f);
-      return r ? cell(r) : '-';
-    });
-    lines.push(`| ${stage} | ${scaffold} | ${cells.join(' | ')} |`);
-  }
-  return lines.join('\n');
+  const columns = [...new Map(rows.map((r) => [r.family, r.n]))].map(([key, n]) => ({
+    key,
+    header: `${key} (${n})`,
+  }));
+  return gridTable(rows, columns, (r) => r.family, cell);
 }
 
 /** Markdown table: one line per stage × scaffold, columns short / long / all as "mean [low, high]" in points of 100. */
