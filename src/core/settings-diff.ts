@@ -38,3 +38,8 @@ export function firstSettingChange(
   }
   return null;
 }
+
+/** The message a resume refused for a changed setting gives: names the run, the setting and both values. */
+export function resumeRefusal(dir: string, change: SettingChange): string {
+  return `cannot resume ${dir}: ${change.key} was ${change.was}, now ${change.now}`;
+}

@@ -4,7 +4,7 @@
 import { closeSync, existsSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { scanLines } from '../core/jsonl-scan.ts';
-import { firstSettingChange } from '../core/settings-diff.ts';
+import { firstSettingChange, resumeRefusal } from '../core/settings-diff.ts';
 import { ATTEMPTS_FILE, GRADES_FILE } from './run-log-writer.ts';
 
 export const CONFIG_FILE = 'eval-config.json';
@@ -51,7 +51,7 @@ export function checkResumeConfig(dir: string, resumed: boolean, config: Record<
       config: Record<string, unknown>;
     };
     const change = firstSettingChange(before.config, config, RESUME_KEYS);
-    if (change) throw new Error(`cannot resume ${dir}: ${change.key} was ${change.was}, now ${change.now}`);
+    if (change) throw new Error(resumeRefusal(dir, change));
     return before.createdAt;
   }
   const createdAt = new Date().toISOString();

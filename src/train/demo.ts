@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { InputError } from '../core/errors.ts';
 import type { Problem } from '../core/problem.ts';
 import { prepareRunDir } from '../core/run-dir.ts';
-import { firstSettingChange } from '../core/settings-diff.ts';
+import { firstSettingChange, resumeRefusal } from '../core/settings-diff.ts';
 import { runEval } from '../eval/index.ts';
 import { createLocalProvider } from '../providers/local.ts';
 import { createGPT } from '../tiny/gpt.ts';
@@ -87,8 +87,7 @@ function checkRun(dir: string, resumed: boolean, run: Record<string, unknown>): 
   if (resumed) {
     if (!existsSync(path)) throw new InputError(`cannot resume ${dir}: no ${RUN_FILE} (not a demo run)`);
     const change = firstSettingChange(JSON.parse(readFileSync(path, 'utf8')), run);
-    if (change)
-      throw new InputError(`cannot resume ${dir}: ${change.key} was ${change.was}, now ${change.now}`);
+    if (change) throw new InputError(resumeRefusal(dir, change));
     return;
   }
   writeFileSync(path, `${JSON.stringify(run, null, 2)}\n`);
