@@ -4,10 +4,9 @@
 //
 // Buffers come in size classes (a length rounded up to an eighth of its power of two), and an array
 // of length n is a view of the first n elements of a buffer of its class, or of a class up to an
-// octave above when its own has none free. Batches whose sequence
-// length changes from step to step (packed rows, RL completions) then still reuse the same buffers;
-// with exact lengths every new length missed, and each step's fresh arrays made V8 run a full
-// mark-compact about once per training step.
+// octave above when its own has none free. Batches whose sequence length changes from step to step
+// (packed rows, RL completions) then still reuse the same buffers; with exact lengths every new length
+// missed, and each step's fresh arrays made V8 run a full mark-compact about once per training step.
 
 const free = new Map<number, ArrayBuffer[]>();
 /** Buffers now in the free lists: a second release of the same buffer is ignored. */

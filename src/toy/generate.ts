@@ -103,7 +103,7 @@ export function generateProblem(seed: number, length: Length, id: string, family
   if (length === 'long') spec = generateSpec('chain', seed, rng.int(LONG_CHAIN.min, LONG_CHAIN.max));
   else {
     let u = rng.next();
-    const drawn = SHORT_MIX.find(([, share]) => (u -= share) < 0)?.[0] ?? 'roads';
+    const drawn = (SHORT_MIX.find(([, share]) => (u -= share) < 0) ?? SHORT_MIX[SHORT_MIX.length - 1])[0];
     spec = generateSpec(family ?? drawn, seed);
   }
   return toProblem(id, spec, { family: spec.family, length, difficulty: difficultyOf(spec), seed });
