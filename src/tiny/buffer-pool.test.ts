@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { allocUninit, allocZeroed, poolStats, release, setBufferPool, sizeClass } from './buffer-pool.ts';
+import { allocUninit, allocZeroed, poolStats, release, scratchScope, setBufferPool, sizeClass } from './buffer-pool.ts';
 import { crossEntropy } from './ops-nn.ts';
 import { createGPT } from './gpt.ts';
 import { AdamW } from './optim.ts';
+import { noGrad } from './tensor.ts';
 
 afterEach(() => {
   setBufferPool(true);
@@ -86,5 +87,45 @@ describe('buffer pool', () => {
     const after = poolStats();
     expect(after.hits).toBeGreaterThan(before.hits);
     expect(after.freshBytes - before.freshBytes).toBe(0);
+  });
+
+  it('hands back every array a scratch scope allocated, also when it throws', () => {
+    setBufferPool(false);
+    setBufferPool(true);
+    let inner: Float32Array | undefined;
+    const sum = scratchScope(() => {
+      const a = allocUninit(30_000).fill(1);
+      scratchScope(() => {
+        inner = allocZeroed(50_000);
+      });
+      return a.reduce((s, v) => s + v, 0);
+    });
+    expect(sum).toBe(30_000);
+    expect(() =>
+      scratchScope(() => {
+        allocUninit(100_000);
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    const before = poolStats();
+    allocUninit(30_000);
+    expect(allocUninit(50_000).buffer).toBe(inner?.buffer);
+    allocUninit(100_000);
+    expect(poolStats().hits - before.hits).toBe(3);
+    expect(poolStats().misses).toBe(before.misses);
+  });
+
+  it('lets repeated no-grad forward passes in a scratch scope run without fresh arrays', () => {
+    setBufferPool(false);
+    setBufferPool(true);
+    const m = createGPT({ vocab: 64, ctx: 96, layers: 2, dModel: 64, heads: 4, positions: 'rope' }, 1);
+    const x = Int32Array.from({ length: 4 * 96 }, (_v, i) => (i * 7) % 64);
+    const y = Int32Array.from({ length: 4 * 96 }, (_v, i) => (i * 5) % 64);
+    const loss = () => noGrad(() => scratchScope(() => crossEntropy(m.forward(x, 4, 96), y).data[0]));
+    const first = loss();
+    const before = poolStats();
+    expect(loss()).toBe(first);
+    expect(poolStats().freshBytes).toBe(before.freshBytes);
+    expect(poolStats().hits).toBeGreaterThan(before.hits);
   });
 });

@@ -16,6 +16,8 @@ const MAX_POOLED_BYTES = 384 * 1024 * 1024;
 const MIN_LENGTH = 16 * 1024;
 
 let enabled = true;
+/** Arrays handed out inside `scratchScope`, released when it ends. */
+let scoped: Float32Array[] | null = null;
 const stats = { hits: 0, misses: 0, freshBytes: 0 };
 
 /** Requests of pooled size so far: served from the pool (hits) or freshly allocated (misses, bytes). */
@@ -58,7 +60,9 @@ function fresh(n: number): Float32Array {
   const length = enabled ? sizeClass(n) : n;
   stats.misses++;
   stats.freshBytes += length * 4;
-  return new Float32Array(new ArrayBuffer(length * 4), 0, n);
+  const a = new Float32Array(new ArrayBuffer(length * 4), 0, n);
+  scoped?.push(a);
+  return a;
 }
 
 /** Size classes above n's that may serve it: one octave, so a buffer is never more than twice the array. */
@@ -72,7 +76,27 @@ function take(n: number): Float32Array | undefined {
   stats.hits++;
   pooled.delete(buf);
   pooledBytes -= buf.byteLength;
-  return new Float32Array(buf, 0, n);
+  const a = new Float32Array(buf, 0, n);
+  scoped?.push(a);
+  return a;
+}
+
+/**
+ * Run fn (synchronous), then hand back to the pool every array allocated while it ran. For code
+ * whose arrays all die with it, such as a no-grad forward pass whose result fn reads out into
+ * numbers: without a tape nothing says when its activations are dead, and left to the GC they cost
+ * a full collection every few passes. Nothing fn allocates may be used after it returns.
+ */
+export function scratchScope<T>(fn: () => T): T {
+  const outer = scoped;
+  const mine: Float32Array[] = [];
+  scoped = mine;
+  try {
+    return fn();
+  } finally {
+    scoped = outer;
+    for (const a of mine) release(a);
+  }
 }
 
 /**

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Progress } from '../core/progress.ts';
 import { Rng, deriveSeed } from '../core/rng.ts';
 import { saveCheckpoint } from '../tiny/checkpoint.ts';
-import { release } from '../tiny/buffer-pool.ts';
+import { scratchScope } from '../tiny/buffer-pool.ts';
 import type { GPT } from '../tiny/gpt.ts';
 import { crossEntropy } from '../tiny/ops-nn.ts';
 import { AdamW, clipGradNorm, cosineSchedule } from '../tiny/optim.ts';
@@ -66,7 +66,7 @@ interface TrainerState {
 
 export const CHECKPOINT_DIR = 'checkpoint';
 
-/** Mean loss over rows, in batches, without building a tape. */
+/** Mean loss over rows, in batches, without building a tape; each batch's activations go back to the pool. */
 export function evalLoss(model: GPT, rows: readonly Row[], batchSize: number): number {
   let total = 0;
   let count = 0;
@@ -75,10 +75,7 @@ export function evalLoss(model: GPT, rows: readonly Row[], batchSize: number): n
       const { inputs, targets, positions, B, T } = collate(rows.slice(i, i + batchSize));
       const n = targets.reduce((s, t) => s + (t === -100 ? 0 : 1), 0);
       if (!n) continue;
-      const logits = model.forward(inputs, B, T, { positions });
-      const loss = crossEntropy(logits, targets);
-      release(logits.data); // no tape holds it; the largest array of the pass
-      total += loss.data[0] * n;
+      total += n * scratchScope(() => crossEntropy(model.forward(inputs, B, T, { positions }), targets).data[0]);
       count += n;
     }
   });
