@@ -1,5 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { allocUninit, allocZeroed, poolStats, release, scratchScope, setBufferPool, sizeClass } from './buffer-pool.ts';
+import {
+  allocUninit,
+  allocZeroed,
+  poolStats,
+  release,
+  scratchScope,
+  setBufferPool,
+  sizeClass,
+} from './buffer-pool.ts';
 import { crossEntropy } from './ops-nn.ts';
 import { createGPT } from './gpt.ts';
 import { AdamW } from './optim.ts';

@@ -75,7 +75,8 @@ export function evalLoss(model: GPT, rows: readonly Row[], batchSize: number): n
       const { inputs, targets, positions, B, T } = collate(rows.slice(i, i + batchSize));
       const n = targets.reduce((s, t) => s + (t === -100 ? 0 : 1), 0);
       if (!n) continue;
-      total += n * scratchScope(() => crossEntropy(model.forward(inputs, B, T, { positions }), targets).data[0]);
+      total +=
+        n * scratchScope(() => crossEntropy(model.forward(inputs, B, T, { positions }), targets).data[0]);
       count += n;
     }
   });
