@@ -4,14 +4,12 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Attempt } from '../core/attempt.ts';
 import type { Grade } from '../core/grade.ts';
 import type { Problem } from '../core/problem.ts';
 import { emptyUsage } from '../core/usage.ts';
-import { createProvider } from '../providers/index.ts';
-import type { Provider } from '../providers/types.ts';
-import { startMockServer, type MockServer } from '../server/mock-openai-server.ts';
+import { mockServedProvider } from '../server/mock-provider.fixture.ts';
 import { createGrader } from './create-grader.ts';
 import { formatSummary, gradeAttempts } from './grade-run.ts';
 import { createMockJudge } from './mock-judge.ts';
@@ -37,30 +35,20 @@ const attempts: Attempt[] = Array.from({ length: 40 }, (_, k) => ({
   cost: 0,
 }));
 
-let server: MockServer;
-let provider: Provider;
 const judge = createMockJudge({ garbageRate: 0.3, seed: 7 });
-
-beforeAll(async () => {
-  server = await startMockServer({ respond: judge, seed: 7 });
-  provider = await createProvider({
-    model: 'judge-model',
-    cache: false,
-    maxRetries: 0,
-    env: { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'test-key' },
-  });
-});
-afterAll(async () => {
-  await provider?.close?.();
-  await server?.close();
-});
+const served = mockServedProvider('judge-model', { respond: judge, seed: 7 });
 
 describe('grading against a judge that returns garbage for 30% of calls', () => {
   for (const scheme of ['rubric', 'proofbench'] as const) {
     it(`${scheme}: retries, records failures, averages graded attempts only`, async () => {
       const before = judge.stats.calls;
       const dir = mkdtempSync(join(tmpdir(), 'qed-grade-'));
-      const grader = await createGrader({ scheme, judgeModel: 'judge-model', provider, retries: 1 });
+      const grader = await createGrader({
+        scheme,
+        judgeModel: 'judge-model',
+        provider: served.provider,
+        retries: 1,
+      });
       const summary = await gradeAttempts({ attempts, problems, grader, dir, concurrency: 1 });
       const grades = readFileSync(join(dir, 'grades.jsonl'), 'utf8')
         .trim()
@@ -89,7 +77,7 @@ describe('grading against a judge that returns garbage for 30% of calls', () => 
       expect(again.resumed).toBe(40);
       expect(judge.stats.calls - before).toBe(calls);
       // …but not with another grader
-      const other = await createGrader({ scheme, judgeModel: 'other-judge', provider });
+      const other = await createGrader({ scheme, judgeModel: 'other-judge', provider: served.provider });
       await expect(gradeAttempts({ attempts, problems, grader: other, dir })).rejects.toThrow(
         /another grader/,
       );

@@ -1,10 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Attempt } from '../core/attempt.ts';
 import { emptyUsage } from '../core/usage.ts';
 import { createGrader } from '../grading/index.ts';
-import { createProvider } from '../providers/index.ts';
-import type { Provider } from '../providers/types.ts';
-import { type MockServer, startMockServer } from '../server/mock-openai-server.ts';
+import { mockServedProvider } from '../server/mock-provider.fixture.ts';
 import { Rng } from '../core/rng.ts';
 import {
   DEFAULT_ERROR_RATES,
@@ -15,25 +13,15 @@ import {
   teacherProof,
 } from './index.ts';
 
-let server: MockServer;
-let provider: Provider;
-beforeAll(async () => {
-  server = await startMockServer({ respond: (r) => respondAsToyJudge(r.prompt) });
-  provider = await createProvider({
-    model: 'toy-judge',
-    cache: false,
-    maxRetries: 0,
-    env: { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'test-key' },
-  });
-});
-afterAll(async () => {
-  await provider?.close?.();
-  await server?.close();
-});
+const served = mockServedProvider('toy-judge', { respond: (r) => respondAsToyJudge(r.prompt) });
 
 describe('the toy grader served as a judge model', () => {
   it('gives the LLM-judge path the same scores as the programmatic grader', async () => {
-    const judge = await createGrader({ scheme: 'rubric', judgeModel: 'toy-judge', provider });
+    const judge = await createGrader({
+      scheme: 'rubric',
+      judgeModel: 'toy-judge',
+      provider: served.provider,
+    });
     const direct = createToyGrader();
     const problems = buildSplits({ seed: 3, train: 12, validation: 1, test: 1 }).train;
     const rng = new Rng(4);
