@@ -211,6 +211,44 @@ describe('KV cache, sampling and log-probs', () => {
     expect(other[0].tokens).not.toEqual(alone[0].tokens);
   });
 
+  it('a copied cache slot continues exactly as the slot it was copied from', () => {
+    const m = createGPT({ ...cfg, positions: 'rope', prevTokens: 3 }, 8);
+    train(8, 20, undefined, m);
+    const cache = new KVCache(m, 3);
+    forwardCached(m, cache, [{ slot: 2, tokens: seq.slice(0, 9) }]);
+    cache.copySlot(2, 0);
+    expect(cache.len[0]).toBe(9);
+    const next = forwardCached(m, cache, [
+      { slot: 0, tokens: seq.slice(9, 12) },
+      { slot: 2, tokens: seq.slice(9, 12) },
+    ]);
+    const V = m.config.vocab;
+    expect(Array.from(next.subarray(0, V))).toEqual(Array.from(next.subarray(V, 2 * V)));
+    const fresh = new KVCache(m, 1);
+    const alone = forwardCached(m, fresh, [{ slot: 0, tokens: seq.slice(0, 12) }]);
+    for (let j = 0; j < V; j++) expect(next[j]).toBeCloseTo(alone[j], 4);
+    expect(() => cache.copySlot(0, 3)).toThrow(/out of range/);
+  });
+
+  it('samples of one prompt share its prefill and match samples drawn alone', () => {
+    const opts = { maxNewTokens: 10, stopTokens: [seq[7]] };
+    const shared = sample(model, {
+      ...opts,
+      prompts: [seq.slice(0, 6), [4], seq.slice(0, 6)],
+      seeds: [3, 4, 5],
+    });
+    for (const [i, seed] of [
+      [0, 3],
+      [2, 5],
+    ]) {
+      const [alone] = sample(model, { ...opts, prompts: [seq.slice(0, 6)], seeds: [seed] });
+      expect(shared[i].tokens).toEqual(alone.tokens);
+      expect(shared[i].finishReason).toBe(alone.finishReason);
+      shared[i].logprobs.forEach((lp, t) => expect(lp).toBeCloseTo(alone.logprobs[t], 4));
+    }
+    expect(shared[0].tokens).not.toEqual(shared[2].tokens);
+  });
+
   it('stops on stop tokens, respects the context, and greedy is deterministic', () => {
     const greedy = sample(model, {
       prompts: [seq.slice(0, 4)],

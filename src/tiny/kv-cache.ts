@@ -16,6 +16,8 @@ export class KVCache {
   /** Per slot, the last k tokens appended, oldest first (models with k previous-token embeddings). */
   readonly recent: Int32Array;
   readonly prevTokens: number;
+  readonly heads: number;
+  readonly headDim: number;
   /** Scratch activations reused across calls (decoding allocates nothing per step once warm). */
   private scratch = new Map<string, Float32Array>();
 
@@ -30,14 +32,33 @@ export class KVCache {
   }
 
   constructor(model: GPT, slots: number) {
-    const { layers, ctx, dModel } = model.config;
+    const { layers, ctx, dModel, heads } = model.config;
     this.slots = slots;
+    this.heads = heads;
+    this.headDim = dModel / heads;
     this.ctx = ctx;
     this.k = Array.from({ length: layers }, () => new Float32Array(slots * ctx * dModel));
     this.v = Array.from({ length: layers }, () => new Float32Array(slots * ctx * dModel));
     this.len = new Int32Array(slots);
     this.prevTokens = model.config.prevTokens ?? 0;
     this.recent = new Int32Array(slots * this.prevTokens);
+  }
+
+  /** Make slot `to` a copy of slot `from` (its keys and values so far, length and recent tokens). */
+  copySlot(from: number, to: number): void {
+    if (!(from >= 0 && from < this.slots && to >= 0 && to < this.slots))
+      throw new Error(`KVCache.copySlot: slots ${from} → ${to} out of range (${this.slots} slots)`);
+    const n = this.len[from];
+    const { heads: H, headDim: hd, ctx } = this;
+    for (const arr of [...this.k, ...this.v]) {
+      for (let h = 0; h < H; h++) {
+        const src = (from * H + h) * ctx * hd;
+        arr.copyWithin((to * H + h) * ctx * hd, src, src + n * hd);
+      }
+    }
+    this.len[to] = n;
+    const K = this.prevTokens;
+    this.recent.copyWithin(to * K, from * K, (from + 1) * K);
   }
 }
 

@@ -1,6 +1,7 @@
 // Batched autoregressive sampling with a KV cache: temperature, top-p, stop token ids, max new tokens and
 // one seed per sample. Each sample draws from its own generator, so its tokens depend only on its seed
-// and prompt, never on which other samples share the batch. Stop strings are handled by callers.
+// and prompt, never on which other samples share the batch. Samples of the same prompt share its
+// prefill. Stop strings are handled by callers.
 import { Rng } from '../core/rng.ts';
 import type { GPT } from './gpt.ts';
 import { KVCache, forwardCached, type CacheItem } from './kv-cache.ts';
@@ -17,6 +18,11 @@ export interface SampleOptions {
   topP?: number;
   /** Generation stops when one of these is sampled (it is not included in `tokens`). */
   stopTokens?: number[];
+  /**
+   * Run each distinct prompt's prefill once and copy it to the other samples of that prompt (default
+   * true; the samples are the same either way, and the benchmark compares both).
+   */
+  sharePrefill?: boolean;
 }
 
 export interface SampleResult {
@@ -62,14 +68,22 @@ export function sample(model: GPT, opts: SampleOptions): SampleResult[] {
   const rngs = seeds.map((s) => new Rng(s));
   const cache = new KVCache(model, prompts.length);
   let active = prompts.map((_p, i) => i);
-  let items: CacheItem[] = prompts.map((tokens, slot) => ({ slot, tokens }));
+  // Samples of the same prompt (an RL group, avg@k) share its prefill: the first of them runs it and
+  // the others copy its cache slot and its logits row.
+  const source = opts.sharePrefill === false ? active : sharedPrefill(prompts);
+  let items: CacheItem[] = active
+    .filter((s) => source[s] === s)
+    .map((slot) => ({ slot, tokens: prompts[slot] }));
+  const itemOf = new Map(items.map((it, j) => [it.slot, j]));
+  let rowOf = active.map((s) => itemOf.get(source[s]) ?? 0);
   const probs = new Float64Array(V);
   const order = new Int32Array(V);
   while (active.length > 0) {
-    const logits = forwardCached(model, cache, items); // [active, V]
+    const logits = forwardCached(model, cache, items); // [items, V]
+    for (const s of active) if (source[s] !== s && cache.len[s] === 0) cache.copySlot(source[s], s);
     const next: number[] = [];
     active.forEach((s, j) => {
-      const row = logits.subarray(j * V, (j + 1) * V);
+      const row = logits.subarray(rowOf[j] * V, (rowOf[j] + 1) * V);
       const { token, logprob, policyLogprob } = drawToken(row, temperature, topP, rngs[s], probs, order);
       const res = results[s];
       res.policyLogprobs.push(policyLogprob);
@@ -85,8 +99,21 @@ export function sample(model: GPT, opts: SampleOptions): SampleResult[] {
     });
     active = next;
     items = active.map((s) => ({ slot: s, tokens: [results[s].tokens[results[s].tokens.length - 1]] }));
+    rowOf = active.map((_s, j) => j);
   }
   return results;
+}
+
+/** For each prompt, the index of the first prompt with the same tokens (itself when it is the first). */
+function sharedPrefill(prompts: number[][]): number[] {
+  const first = new Map<string, number>();
+  return prompts.map((p, i) => {
+    const key = p.join(',');
+    const f = first.get(key);
+    if (f !== undefined) return f;
+    first.set(key, i);
+    return i;
+  });
 }
 
 /**
