@@ -80,8 +80,8 @@ export class LocalEngine {
   /** Scratch for drawing a token from a row of the usable vocabulary. */
   private readonly probs: Float64Array;
   private readonly order: Int32Array;
-  /** Number of forward steps run and the largest batch seen (for tests and stats). */
-  stats = { steps: 0, maxBatchSeen: 0 };
+  /** Forward steps run, the largest batch seen, and prompts copied from a twin's prefill (tests, stats). */
+  stats = { steps: 0, maxBatchSeen: 0, sharedPrefills: 0 };
 
   constructor(model: GPT, tokenizer: Tokenizer, opts: LocalEngineOptions = {}) {
     this.model = model;
@@ -165,19 +165,39 @@ export class LocalEngine {
 
   private step(): void {
     const batch = [...this.running];
-    const items: CacheItem[] = batch.map((r) => ({ slot: r.slot, tokens: r.pending }));
+    // Jobs starting this step with the same prompt (avg@k sends each prompt k times) share its prefill:
+    // the first runs it, the others copy its cache slot and its logits row.
+    const source = batch.map((_r, j) => j);
+    const first = new Map<string, number>();
+    batch.forEach((r, j) => {
+      if (this.cache.len[r.slot] !== 0) return;
+      const key = r.pending.join(',');
+      const f = first.get(key);
+      if (f === undefined) first.set(key, j);
+      else source[j] = f;
+    });
+    const items: CacheItem[] = [];
+    const rowOf = batch.map((r, j) =>
+      source[j] === j ? items.push({ slot: r.slot, tokens: r.pending }) - 1 : -1,
+    );
     this.stats.steps++;
     this.stats.maxBatchSeen = Math.max(this.stats.maxBatchSeen, batch.length);
+    this.stats.sharedPrefills += batch.length - items.length;
     let logits: Float32Array;
     try {
-      logits = forwardCached(this.model, this.cache, items); // [batch, V]
+      logits = forwardCached(this.model, this.cache, items); // [items, V]
     } catch (e) {
       for (const r of batch) this.finish(r, e as Error);
       return;
     }
+    batch.forEach((r, j) => {
+      if (source[j] === j) return;
+      this.cache.copySlot(batch[source[j]].slot, r.slot);
+      rowOf[j] = rowOf[source[j]];
+    });
     const V = this.model.config.vocab;
     batch.forEach((r, j) => {
-      const row = logits.subarray(j * V, j * V + this.usable);
+      const row = logits.subarray(rowOf[j] * V, rowOf[j] * V + this.usable);
       const { token, logprob } = drawToken(row, r.job.temperature, r.job.topP, r.rng, this.probs, this.order);
       r.tokens.push({ token, logprob });
       if (r.job.topLogprobs) r.top.push(topK(row, r.job.topLogprobs, logSumExp(row)));

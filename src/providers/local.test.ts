@@ -56,9 +56,12 @@ describe('local provider', () => {
       texts.push(r.ok ? r.text : r.error);
     }
     expect(new Set(texts).size).toBeGreaterThan(1);
+    const shared = provider.engine.stats.sharedPrefills;
     const again = await Promise.all([6, 5, 4, 3, 2, 1].map((seed) => provider.generate(ask({ seed }))));
     expect(again.map((r) => (r.ok ? r.text : r.error)).reverse()).toEqual(texts);
     expect(provider.engine.stats.maxBatchSeen).toBe(4);
+    // The same prompt, started in the same step: one prefill, copied to the other slots.
+    expect(provider.engine.stats.sharedPrefills - shared).toBeGreaterThanOrEqual(3);
     const single = await provider.generate(ask({ seed: 3 }));
     expect(single.ok && single.text).toBe(texts[2]);
   });
