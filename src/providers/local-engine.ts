@@ -6,7 +6,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { TextDecoder } from 'node:util';
 import { Rng } from '../core/rng.ts';
 import type { GPT } from '../tiny/gpt.ts';
-import { KVCache, forwardCached, type CacheItem } from '../tiny/kv-cache.ts';
+import { KVCache, forwardSharingPrefill, type CacheItem } from '../tiny/kv-cache.ts';
 import { drawToken } from '../tiny/sample.ts';
 import type { Tokenizer } from '../tiny/tokenizer.ts';
 
@@ -165,39 +165,22 @@ export class LocalEngine {
 
   private step(): void {
     const batch = [...this.running];
-    // Jobs starting this step with the same prompt (avg@k sends each prompt k times) share its prefill:
-    // the first runs it, the others copy its cache slot and its logits row.
-    const source = batch.map((_r, j) => j);
-    const first = new Map<string, number>();
-    batch.forEach((r, j) => {
-      if (this.cache.len[r.slot] !== 0) return;
-      const key = r.pending.join(',');
-      const f = first.get(key);
-      if (f === undefined) first.set(key, j);
-      else source[j] = f;
-    });
-    const items: CacheItem[] = [];
-    const rowOf = batch.map((r, j) =>
-      source[j] === j ? items.push({ slot: r.slot, tokens: r.pending }) - 1 : -1,
-    );
+    const items: CacheItem[] = batch.map((r) => ({ slot: r.slot, tokens: r.pending }));
     this.stats.steps++;
     this.stats.maxBatchSeen = Math.max(this.stats.maxBatchSeen, batch.length);
-    this.stats.sharedPrefills += batch.length - items.length;
-    let logits: Float32Array;
+    let shared: ReturnType<typeof forwardSharingPrefill>;
     try {
-      logits = forwardCached(this.model, this.cache, items); // [items, V]
+      // Jobs starting this step with the same prompt (avg@k sends each prompt k times) share its prefill.
+      shared = forwardSharingPrefill(this.model, this.cache, items);
     } catch (e) {
       for (const r of batch) this.finish(r, e as Error);
       return;
     }
-    batch.forEach((r, j) => {
-      if (source[j] === j) return;
-      this.cache.copySlot(batch[source[j]].slot, r.slot);
-      rowOf[j] = rowOf[source[j]];
-    });
+    const { logits, rows, distinct } = shared; // logits [distinct, V]
+    this.stats.sharedPrefills += batch.length - distinct;
     const V = this.model.config.vocab;
     batch.forEach((r, j) => {
-      const row = logits.subarray(rowOf[j] * V, rowOf[j] * V + this.usable);
+      const row = logits.subarray(rows[j] * V, rows[j] * V + this.usable);
       const { token, logprob } = drawToken(row, r.job.temperature, r.job.topP, r.rng, this.probs, this.order);
       r.tokens.push({ token, logprob });
       if (r.job.topLogprobs) r.top.push(topK(row, r.job.topLogprobs, logSumExp(row)));

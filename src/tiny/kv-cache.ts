@@ -69,6 +69,32 @@ export interface CacheItem {
 }
 
 /**
+ * `forwardCached`, where items that start an empty slot with the same tokens as an earlier such item
+ * (samples of one prompt) share its prefill: it runs once, and their slots copy its cache. Returns the
+ * logits of the items that ran ([distinct, V]) and each item's row in them.
+ */
+export function forwardSharingPrefill(
+  model: GPT,
+  cache: KVCache,
+  items: CacheItem[],
+): { logits: Float32Array; rows: number[]; distinct: number } {
+  const first = new Map<string, number>();
+  const ran: CacheItem[] = [];
+  const rows = items.map((it) => {
+    const key = cache.len[it.slot] === 0 ? Array.prototype.join.call(it.tokens, ',') : null;
+    const twin = key === null ? undefined : first.get(key);
+    if (twin !== undefined) return twin;
+    if (key !== null) first.set(key, ran.length);
+    return ran.push(it) - 1;
+  });
+  const logits = forwardCached(model, cache, ran);
+  items.forEach((it, j) => {
+    if (ran[rows[j]] !== it) cache.copySlot(ran[rows[j]].slot, it.slot);
+  });
+  return { logits, rows, distinct: ran.length };
+}
+
+/**
  * Append each item's tokens to its slot and return logits: one row per item (its last token) → [items, V],
  * or with `allLogits` one row per token in item order → [ΣT, V].
  */

@@ -4,7 +4,7 @@
 // prefill. Stop strings are handled by callers.
 import { Rng } from '../core/rng.ts';
 import type { GPT } from './gpt.ts';
-import { KVCache, forwardCached, type CacheItem } from './kv-cache.ts';
+import { KVCache, forwardCached, forwardSharingPrefill, type CacheItem } from './kv-cache.ts';
 
 export interface SampleOptions {
   /** Prompt token ids per sample (each non-empty). */
@@ -68,22 +68,18 @@ export function sample(model: GPT, opts: SampleOptions): SampleResult[] {
   const rngs = seeds.map((s) => new Rng(s));
   const cache = new KVCache(model, prompts.length);
   let active = prompts.map((_p, i) => i);
-  // Samples of the same prompt (an RL group, avg@k) share its prefill: the first of them runs it and
-  // the others copy its cache slot and its logits row.
-  const source = opts.sharePrefill === false ? active : sharedPrefill(prompts);
-  let items: CacheItem[] = active
-    .filter((s) => source[s] === s)
-    .map((slot) => ({ slot, tokens: prompts[slot] }));
-  const itemOf = new Map(items.map((it, j) => [it.slot, j]));
-  let rowOf = active.map((s) => itemOf.get(source[s]) ?? 0);
+  let items: CacheItem[] = prompts.map((tokens, slot) => ({ slot, tokens }));
   const probs = new Float64Array(V);
   const order = new Int32Array(V);
   while (active.length > 0) {
-    const logits = forwardCached(model, cache, items); // [items, V]
-    for (const s of active) if (source[s] !== s && cache.len[s] === 0) cache.copySlot(source[s], s);
+    // Samples of the same prompt (an RL group, avg@k) share its prefill.
+    const { logits, rows } =
+      opts.sharePrefill === false
+        ? { logits: forwardCached(model, cache, items), rows: items.map((_it, j) => j) }
+        : forwardSharingPrefill(model, cache, items); // [distinct items, V]
     const next: number[] = [];
     active.forEach((s, j) => {
-      const row = logits.subarray(rowOf[j] * V, (rowOf[j] + 1) * V);
+      const row = logits.subarray(rows[j] * V, (rows[j] + 1) * V);
       const { token, logprob, policyLogprob } = drawToken(row, temperature, topP, rngs[s], probs, order);
       const res = results[s];
       res.policyLogprobs.push(policyLogprob);
@@ -99,21 +95,8 @@ export function sample(model: GPT, opts: SampleOptions): SampleResult[] {
     });
     active = next;
     items = active.map((s) => ({ slot: s, tokens: [results[s].tokens[results[s].tokens.length - 1]] }));
-    rowOf = active.map((_s, j) => j);
   }
   return results;
-}
-
-/** For each prompt, the index of the first prompt with the same tokens (itself when it is the first). */
-function sharedPrefill(prompts: number[][]): number[] {
-  const first = new Map<string, number>();
-  return prompts.map((p, i) => {
-    const key = p.join(',');
-    const f = first.get(key);
-    if (f !== undefined) return f;
-    first.set(key, i);
-    return i;
-  });
 }
 
 /**
