@@ -152,9 +152,9 @@ export class MetricsAccumulator {
       meanFraction: overall.mean === null ? null : overall.mean / 7,
       passThreshold: this.opts.passThreshold ?? 6,
       passAtK: passAtKs,
-      byCategory: this.groupBy(all, (p) => p.category),
-      bySubcategory: this.groupBy(all, (p) => p.subcategory),
-      byDifficulty: this.groupBy(all, (p) => p.difficulty),
+      byCategory: this.groupBy(all, (p) => p.category, overall),
+      bySubcategory: this.groupBy(all, (p) => p.subcategory, overall),
+      byDifficulty: this.groupBy(all, (p) => p.difficulty, overall),
       ...(this.answerGrades ? { answers: this.answers.result() } : {}),
       pointsEarned: this.points,
       tokens: {
@@ -199,13 +199,19 @@ export class MetricsAccumulator {
     };
   }
 
-  private groupBy(ps: ProblemStats[], key: (p: ProblemStats) => string): Record<string, GroupMetrics> {
+  /** `whole` is group(ps), reused when every problem falls in one group (a bootstrap saved per key). */
+  private groupBy(
+    ps: ProblemStats[],
+    key: (p: ProblemStats) => string,
+    whole: GroupMetrics,
+  ): Record<string, GroupMetrics> {
     const groups = new Map<string, ProblemStats[]>();
     for (const p of ps) {
       const list = groups.get(key(p));
       if (list) list.push(p);
       else groups.set(key(p), [p]);
     }
+    if (groups.size === 1) return { [[...groups.keys()][0]]: { ...whole } };
     return Object.fromEntries([...groups.keys()].sort().map((k) => [k, this.group(groups.get(k) ?? [])]));
   }
 }
