@@ -1,7 +1,8 @@
 // Eval-runner throughput benchmark: `qed eval`'s runner against the in-repo mock OpenAI server at a
-// fixed latency, measuring attempts/s against the concurrency/latency limit, harness CPU per request,
-// and peak RSS at 1k vs 100k samples; then the same workload through promptfoo when PROMPTFOO_DIR
-// names an install (reported null otherwise). The mock server, the harness and promptfoo each run in
+// fixed latency, measuring attempts/s against the concurrency/latency limit, harness CPU per request
+// (over the whole run, and marginal: the full run less a half-size one) and peak RSS at 1k vs 100k
+// samples; then the same workload through promptfoo when PROMPTFOO_DIR names an install (reported null
+// otherwise). The mock server, the harness and promptfoo each run in
 // their own process. Run: `node --import tsx bench/eval-throughput.ts [--quick]`; prints a table
 // and one JSON line.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -98,6 +99,11 @@ async function harness(
   const cpu = process.cpuUsage(cpu0);
   clearInterval(timer);
   clearInterval(liveTimer);
+  if (gc) {
+    // A run shorter than the sampling interval is measured here.
+    gc();
+    peakLive = Math.max(peakLive, process.memoryUsage().heapUsed);
+  }
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
   await provider.close?.();
   const n = problems * samples;
@@ -135,6 +141,11 @@ async function main(quick: boolean): Promise<void> {
       // Against the latency the calls really had on this machine (Little's law): the harness's own share.
       fraction_of_observed_limit: round((t.result.attempts_per_s as number) / observed, 3),
     };
+    // The same run at half the size: the difference is the CPU of n/2 requests without the start-up
+    // (JIT warm-up) and per-run costs that the whole-run figure spreads over every request.
+    const half = await runChild(['harness', slow.url, String(n / 2), '1', String(concurrency)]);
+    const cpuOf = (r: Record<string, number>) => r.cpu_ms_per_request * r.attempts;
+    out.qed_marginal_cpu_ms_per_request = round((cpuOf(t.result) - cpuOf(half)) / (n / 2), 3);
     const inproc = await runChild(['harness', `inproc:${latency}`, String(n), '1', String(concurrency)]);
     out.qed_in_process = { ...inproc, fraction_of_limit: round(inproc.attempts_per_s / limit, 3) };
     out.promptfoo = await promptfoo(slow.url, quick ? 640 : 1000, concurrency);
@@ -296,7 +307,7 @@ function report(o: Record<string, unknown>): string {
     row('qed runEval (in-process mock)', o.qed_in_process as Record<string, number>),
     row('promptfoo', p),
     '',
-    `qed over HTTP: mean call latency ${q.mean_call_latency_ms} ms → ${(q.fraction_of_observed_limit * 100).toFixed(1)}% of concurrency / observed latency`,
+    `qed over HTTP: mean call latency ${q.mean_call_latency_ms} ms → ${(q.fraction_of_observed_limit * 100).toFixed(1)}% of concurrency / observed latency; marginal CPU ${o.qed_marginal_cpu_ms_per_request} ms/request (the full run less a half-size run)`,
     `memory at 1 ms latency: ${m.small.attempts} samples → ${m.small.peak_rss_mb} MB, ${m.big.attempts} samples → ${m.big.peak_rss_mb} MB (ratio ${m.rss_ratio}); live heap ${m.small.peak_live_heap_mb} / ${m.big.peak_live_heap_mb} MB; CPU ms/request ${m.small.cpu_ms_per_request} / ${m.big.cpu_ms_per_request}`,
   ].join('\n');
 }
