@@ -28,6 +28,8 @@ interface RlFlags {
   minibatches: number;
   cycles: number;
   states: number;
+  dynamicSampling?: number;
+  maxCandidates?: number;
   saveEvery: number;
   seed: number;
   resume?: boolean;
@@ -78,6 +80,16 @@ export function registerRl(program: Command): void {
       nonNegative('--states', true),
       2,
     )
+    .option(
+      '--dynamic-sampling <probe>',
+      'draw <probe> samples per problem first and train only problems whose probe scores differ',
+      nonNegative('--dynamic-sampling', true),
+    )
+    .option(
+      '--max-candidates <n>',
+      'dynamic sampling: problems probed per step at most (default 8 × --problems-per-step)',
+      nonNegative('--max-candidates', true),
+    )
     .option('--save-every <n>', 'steps between checkpoints', nonNegative('--save-every', true), 5)
     .option('--seed <n>', 'seed', nonNegative('--seed', true), 1)
     .option('--resume', 'continue from the checkpoint in --out')
@@ -102,6 +114,14 @@ export function registerRl(program: Command): void {
         prompt: (p, s) => (f.reasoningCache || s !== null ? rcPrompt(p, s) : solvePrompt(p)),
         ...(f.reasoningCache
           ? { rc: { cycles: f.cycles, statesPerTrajectory: f.states, summarize: summarizeToy } }
+          : {}),
+        ...(f.dynamicSampling !== undefined
+          ? {
+              dynamicSampling: {
+                probe: f.dynamicSampling,
+                maxCandidates: f.maxCandidates ?? 8 * f.problemsPerStep,
+              },
+            }
           : {}),
         steps: f.steps,
         problemsPerStep: f.problemsPerStep,

@@ -183,6 +183,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   });
   const prompt = (p: Problem, summary: string | null) =>
     summary === null ? solvePrompt(p) : rcPrompt(p, summary);
+  const { probe, maxCandidates, ...rl } = cfg.rl;
   await trainGrpo({
     dir: join(dir, 'rl'),
     model,
@@ -190,7 +191,8 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     problems: splits.train,
     grader,
     prompt,
-    ...cfg.rl,
+    ...rl,
+    ...(probe > 0 ? { dynamicSampling: { probe, maxCandidates } } : {}),
     maxNewTokens: budget,
     seed,
     resume: resumed,

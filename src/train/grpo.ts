@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Problem } from '../core/problem.ts';
+import { InputError } from '../core/errors.ts';
 import { Progress } from '../core/progress.ts';
 import { Rng, deriveSeed } from '../core/rng.ts';
 import type { Grader } from '../grading/types.ts';
@@ -37,6 +38,14 @@ export interface GrpoOptions {
   /** The user prompt for a problem and a summary (null: no summary, i.e. plain RL or the first RC turn). */
   prompt: (problem: Problem, summary: string | null) => string;
   rc?: RcMode;
+  /**
+   * Dynamic sampling (as in DAPO), plain RL only: a step draws problems until `problemsPerStep` of
+   * them have groups that can teach something. Each candidate gets `probe` samples first; one whose
+   * probe samples all score the same (no advantage, no gradient, most likely) is set aside, and a kept
+   * one gets the other groupSize − probe samples after. At most `maxCandidates` problems are probed
+   * per step; a step that finds fewer trains on those it found.
+   */
+  dynamicSampling?: { probe: number; maxCandidates: number };
   steps: number;
   problemsPerStep: number;
   groupSize: number;
@@ -106,9 +115,90 @@ function stepGroups(
   return { groups };
 }
 
+interface StepRollouts {
+  groups: PromptGroup[];
+  rollouts: Rollout[];
+  /** Problems probed (dynamic sampling). */
+  candidates: number;
+}
+
+/** groupSize samples for each of problemsPerStep problems (or RC states), graded. */
+async function plainStep(o: GrpoOptions, seed: number, temperature: number): Promise<StepRollouts> {
+  const picked = new Rng(seed).sample(o.problems, o.problemsPerStep);
+  const { groups } = stepGroups(o, picked, seed);
+  const sampled = sampleGroups({
+    model: o.model,
+    tokenizer: o.tokenizer,
+    groups,
+    groupSize: o.groupSize,
+    maxNewTokens: o.maxNewTokens,
+    temperature,
+    seed: deriveSeed(seed, 'groups'),
+  });
+  return { groups, rollouts: await gradeRollouts(sampled, o.grader), candidates: picked.length };
+}
+
+/** See GrpoOptions.dynamicSampling. Candidates come in the order plainStep would draw them. */
+async function dynamicStep(
+  o: GrpoOptions,
+  ds: { probe: number; maxCandidates: number },
+  seed: number,
+  temperature: number,
+): Promise<StepRollouts> {
+  const draw = (groups: PromptGroup[], groupSize: number, at: number | 'rest') =>
+    gradeRollouts(
+      sampleGroups({
+        model: o.model,
+        tokenizer: o.tokenizer,
+        groups,
+        groupSize,
+        maxNewTokens: o.maxNewTokens,
+        temperature,
+        seed: deriveSeed(seed, 'groups', at),
+      }),
+      o.grader,
+    );
+  const order = new Rng(seed).sample(o.problems, Math.max(ds.maxCandidates, o.problemsPerStep));
+  // Probing twice as many problems as are needed per call keeps the sampler's batches full.
+  const batch = 2 * o.problemsPerStep;
+  const kept: Array<{ group: PromptGroup; probes: Rollout[] }> = [];
+  let candidates = 0;
+  while (kept.length < o.problemsPerStep && candidates < order.length) {
+    const groups = order
+      .slice(candidates, candidates + batch)
+      .map((p) => ({ problem: p, prompt: o.prompt(p, null) }));
+    const probes = await draw(groups, ds.probe, candidates);
+    candidates += groups.length;
+    groups.forEach((group, g) => {
+      const mine = probes.filter((r) => r.group === g);
+      const scores = new Set(mine.map((r) => r.score).filter((x) => x !== null));
+      if (scores.size > 1 && kept.length < o.problemsPerStep) kept.push({ group, probes: mine });
+    });
+  }
+  const groups = kept.map((k) => k.group);
+  const rest = groups.length ? await draw(groups, o.groupSize - ds.probe, 'rest') : [];
+  const rollouts = kept.flatMap((k, g) => [
+    ...k.probes.map((r) => ({ ...r, group: g })),
+    ...rest.filter((r) => r.group === g),
+  ]);
+  return { groups, rollouts, candidates };
+}
+
 export async function trainGrpo(
   o: GrpoOptions,
 ): Promise<{ steps: number; checkpoint: string; metrics: string }> {
+  if (o.dynamicSampling) {
+    const { probe, maxCandidates } = o.dynamicSampling;
+    if (o.rc) throw new InputError('dynamic sampling applies to plain RL, not --reasoning-cache');
+    if (!Number.isInteger(probe) || probe < 2 || probe >= o.groupSize)
+      throw new InputError(
+        `dynamic sampling: probe must be an integer from 2 to groupSize − 1 (${o.groupSize - 1}), got ${probe}`,
+      );
+    if (!Number.isInteger(maxCandidates) || maxCandidates < o.problemsPerStep)
+      throw new InputError(
+        `dynamic sampling: maxCandidates must be an integer ≥ problemsPerStep (${o.problemsPerStep}), got ${maxCandidates}`,
+      );
+  }
   mkdirSync(o.dir, { recursive: true });
   const ckptDir = join(o.dir, 'checkpoint');
   const metrics = new MetricsLog(join(o.dir, 'metrics.jsonl'));
@@ -145,18 +235,9 @@ export async function trainGrpo(
   while (step < stopAt) {
     const started = performance.now();
     const seed = deriveSeed(o.seed, 'rl-step', step);
-    const picked = new Rng(seed).sample(o.problems, o.problemsPerStep);
-    const { groups } = stepGroups(o, picked, seed);
-    const sampled = sampleGroups({
-      model: o.model,
-      tokenizer: o.tokenizer,
-      groups,
-      groupSize: o.groupSize,
-      maxNewTokens: o.maxNewTokens,
-      temperature,
-      seed: deriveSeed(seed, 'groups'),
-    });
-    const rollouts = await gradeRollouts(sampled, o.grader);
+    const { groups, rollouts, candidates } = o.dynamicSampling
+      ? await dynamicStep(o, o.dynamicSampling, seed, temperature)
+      : await plainStep(o, seed, temperature);
     const sampleMs = performance.now() - started;
     const advantage = new Map<Rollout, number>();
     for (let g = 0; g < groups.length; g++) {
@@ -235,6 +316,7 @@ export async function trainGrpo(
       rewardStd: Math.sqrt(mean(rewards.map((r) => (r - rm) ** 2))),
       scoreHist: hist,
       samples: rollouts.length,
+      ...(o.dynamicSampling ? { candidates, kept: groups.length } : {}),
       graderFailures: rollouts.length - scores.length,
       trained: trainable.length,
       meanLength: mean(rollouts.map((r) => r.completion.length)),

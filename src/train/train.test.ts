@@ -138,6 +138,80 @@ describe('GRPO trainer', () => {
   });
 });
 
+describe('GRPO dynamic sampling', () => {
+  const problems = buildSplits({ seed: 3, train: 12, validation: 1, test: 1 }).train;
+  const tok = trainBpe(
+    problems.map((p) => solvePrompt(p)),
+    { vocabSize: 400 },
+  );
+  // Half the problems always score 5 (no gradient); the others score by sample: a spread in any probe.
+  const flat = new Set(problems.filter((_, i) => i % 2 === 0).map((p) => p.id));
+  const graded: string[] = [];
+  const grader: Grader = {
+    info: { kind: 'programmatic' },
+    grade: async ({ problem, attempt }) => {
+      graded.push(problem.id);
+      return {
+        attemptId: 'x',
+        problemId: problem.id,
+        sampleIndex: attempt.sampleIndex,
+        score: flat.has(problem.id) ? 5 : attempt.sampleIndex % 2 ? 7 : 0,
+        assessment: '',
+        errors: [],
+        grader: { kind: 'programmatic' },
+        usage: emptyUsage(),
+      };
+    },
+  };
+  const run = (dir: string, dynamicSampling?: { probe: number; maxCandidates: number }, rc = false) =>
+    trainGrpo({
+      dir: join(root, dir),
+      model: createGPT({ vocab: tok.vocabSize, ctx: 320, layers: 1, dModel: 16, heads: 2 }, 1),
+      tokenizer: tok,
+      problems,
+      grader,
+      prompt: (p) => solvePrompt(p),
+      ...(dynamicSampling ? { dynamicSampling } : {}),
+      ...(rc ? { rc: { cycles: 1, statesPerTrajectory: 1, summarize: () => 'Known: A 1.' } } : {}),
+      steps: 3,
+      problemsPerStep: 3,
+      groupSize: 6,
+      maxNewTokens: 4,
+      lr: 1e-3,
+      seed: 2,
+      quiet: true,
+    });
+
+  it('trains only problems whose probe samples differ, each with a full group', async () => {
+    graded.length = 0;
+    const r = await run('ds', { probe: 2, maxCandidates: 12 });
+    const recs = new MetricsLog(r.metrics).read();
+    for (const rec of recs) {
+      expect(rec.kept).toBe(3);
+      expect(rec.samples).toBe(18); // 3 kept groups of 6: their 2 probe samples and 4 more
+      expect(rec.trained).toBe(18); // no group without spread reached training
+      expect(rec.candidates).toBeGreaterThanOrEqual(6);
+      expect(rec.rewardMean).toBeCloseTo(0.5, 6); // only the 0 / 7 problems were kept
+    }
+    // Problems without spread were probed (and set aside), not just never drawn.
+    expect(graded.filter((id) => flat.has(id)).length).toBeGreaterThan(0);
+  });
+
+  it('without it, the same steps also sample the problems that cannot teach', async () => {
+    const recs = new MetricsLog((await run('plain')).metrics).read();
+    expect(recs.some((rec) => (rec.trained as number) < (rec.samples as number))).toBe(true);
+    expect(recs[0].candidates).toBeUndefined();
+  });
+
+  it('refuses settings it cannot honour, naming them', async () => {
+    await expect(run('bad1', { probe: 6, maxCandidates: 12 })).rejects.toThrow(
+      /probe must be .*\(5\), got 6/,
+    );
+    await expect(run('bad2', { probe: 2, maxCandidates: 2 })).rejects.toThrow(/maxCandidates .*\(3\), got 2/);
+    await expect(run('bad3', { probe: 2, maxCandidates: 12 }, true)).rejects.toThrow(/plain RL/);
+  });
+});
+
 describe('checkpoint interval', () => {
   it.each([
     [1930, {}, 0],
