@@ -308,12 +308,13 @@ export async function trainGrpo(
     step++;
     const scores = rollouts.map((r) => r.score).filter((s): s is number => s !== null);
     const rewards = scores.map((s) => s / 7);
-    const rm = mean(rewards);
+    // A step with nothing graded (every grade failed, or dynamic sampling kept nothing) has no reward.
+    const rm = rewards.length ? mean(rewards) : null;
     const hist = Array.from({ length: 8 }, (_, k) => scores.filter((s) => Math.round(s) === k).length);
     metrics.append({
       step,
       rewardMean: rm,
-      rewardStd: Math.sqrt(mean(rewards.map((r) => (r - rm) ** 2))),
+      rewardStd: rm === null ? null : Math.sqrt(mean(rewards.map((r) => (r - rm) ** 2))),
       scoreHist: hist,
       samples: rollouts.length,
       ...(o.dynamicSampling ? { candidates, kept: groups.length } : {}),
@@ -328,7 +329,7 @@ export async function trainGrpo(
       sampleSec: sampleMs / 1000,
       stepSec: (performance.now() - started) / 1000,
     });
-    progress.tick(1, `reward ${rm.toFixed(3)}`);
+    progress.tick(1, rm === null ? 'nothing graded' : `reward ${rm.toFixed(3)}`);
     if ((every && step % every === 0) || step === o.steps) await save(step);
   }
   if (step !== lastSaved) await save(step);

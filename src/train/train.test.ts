@@ -163,12 +163,17 @@ describe('GRPO dynamic sampling', () => {
       };
     },
   };
-  const run = (dir: string, dynamicSampling?: { probe: number; maxCandidates: number }, rc = false) =>
+  const run = (
+    dir: string,
+    dynamicSampling?: { probe: number; maxCandidates: number },
+    rc = false,
+    pool = problems,
+  ) =>
     trainGrpo({
       dir: join(root, dir),
       model: createGPT({ vocab: tok.vocabSize, ctx: 320, layers: 1, dModel: 16, heads: 2 }, 1),
       tokenizer: tok,
-      problems,
+      problems: pool,
       grader,
       prompt: (p) => solvePrompt(p),
       ...(dynamicSampling ? { dynamicSampling } : {}),
@@ -195,6 +200,16 @@ describe('GRPO dynamic sampling', () => {
     }
     // Problems without spread were probed (and set aside), not just never drawn.
     expect(graded.filter((id) => flat.has(id)).length).toBeGreaterThan(0);
+  });
+
+  it('logs a step that found nothing to train as such, with no reward rather than 0', async () => {
+    const none = problems.filter((p) => flat.has(p.id));
+    const recs = new MetricsLog(
+      (await run('ds-none', { probe: 2, maxCandidates: 4 }, false, none)).metrics,
+    ).read();
+    expect(recs).toHaveLength(3);
+    for (const rec of recs)
+      expect(rec).toMatchObject({ candidates: 4, kept: 0, samples: 0, trained: 0, rewardMean: null });
   });
 
   it('without it, the same steps also sample the problems that cannot teach', async () => {
