@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { Attempt } from '../core/attempt.ts';
+import type { Problem } from '../core/problem.ts';
 import { emptyUsage } from '../core/usage.ts';
 import type { Grader } from '../grading/types.ts';
 import { loadCheckpoint } from '../tiny/checkpoint.ts';
@@ -88,23 +90,31 @@ describe('masked LM trainer', () => {
   });
 });
 
-describe('GRPO trainer', () => {
-  it('leaves grader failures out of the groups and logs them', async () => {
-    const problems = buildSplits({ seed: 1, train: 4, validation: 1, test: 1 }).train;
-    const failing: Grader = {
-      info: { kind: 'programmatic' },
-      grade: async ({ problem, attempt }) => ({
+/** A grader that scores each attempt with `score`; null is a failed grading ("judge timed out"). */
+function scoringGrader(score: (problem: Problem, attempt: Attempt) => number | null): Grader {
+  return {
+    info: { kind: 'programmatic' },
+    grade: async ({ problem, attempt }) => {
+      const value = score(problem, attempt);
+      return {
         attemptId: 'x',
         problemId: problem.id,
         sampleIndex: attempt.sampleIndex,
-        score: attempt.sampleIndex % 2 ? null : attempt.sampleIndex % 4 === 0 ? 7 : 0,
-        ...(attempt.sampleIndex % 2 ? { graderError: 'judge timed out' } : {}),
+        score: value,
+        ...(value === null ? { graderError: 'judge timed out' } : {}),
         assessment: '',
         errors: [],
         grader: { kind: 'programmatic' },
         usage: emptyUsage(),
-      }),
-    };
+      };
+    },
+  };
+}
+
+describe('GRPO trainer', () => {
+  it('leaves grader failures out of the groups and logs them', async () => {
+    const problems = buildSplits({ seed: 1, train: 4, validation: 1, test: 1 }).train;
+    const failing = scoringGrader((_, a) => (a.sampleIndex % 2 ? null : a.sampleIndex % 4 === 0 ? 7 : 0));
     const tok = trainBpe(
       problems.map((p) => solvePrompt(p)),
       { vocabSize: 400 },
@@ -147,22 +157,10 @@ describe('GRPO dynamic sampling', () => {
   // Half the problems always score 5 (no gradient); the others score by sample: a spread in any probe.
   const flat = new Set(problems.filter((_, i) => i % 2 === 0).map((p) => p.id));
   const graded: string[] = [];
-  const grader: Grader = {
-    info: { kind: 'programmatic' },
-    grade: async ({ problem, attempt }) => {
-      graded.push(problem.id);
-      return {
-        attemptId: 'x',
-        problemId: problem.id,
-        sampleIndex: attempt.sampleIndex,
-        score: flat.has(problem.id) ? 5 : attempt.sampleIndex % 2 ? 7 : 0,
-        assessment: '',
-        errors: [],
-        grader: { kind: 'programmatic' },
-        usage: emptyUsage(),
-      };
-    },
-  };
+  const grader = scoringGrader((problem, attempt) => {
+    graded.push(problem.id);
+    return flat.has(problem.id) ? 5 : attempt.sampleIndex % 2 ? 7 : 0;
+  });
   const run = (
     dir: string,
     dynamicSampling?: { probe: number; maxCandidates: number },
@@ -244,19 +242,7 @@ describe('GRPO resume', () => {
     { vocabSize: 400 },
   );
   // Scores that vary within a group, so every step trains.
-  const grader: Grader = {
-    info: { kind: 'programmatic' },
-    grade: async ({ attempt }) => ({
-      attemptId: 'x',
-      problemId: attempt.problemId,
-      sampleIndex: attempt.sampleIndex,
-      score: attempt.finalProof.length % 8,
-      assessment: '',
-      errors: [],
-      grader: { kind: 'programmatic' },
-      usage: emptyUsage(),
-    }),
-  };
+  const grader = scoringGrader((_, attempt) => attempt.finalProof.length % 8);
   const run = (
     dir: string,
     extra: { rc?: boolean; resume?: boolean; maxStepsThisRun?: number; init?: number },
