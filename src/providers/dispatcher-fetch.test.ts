@@ -3,7 +3,8 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Agent, interceptors } from 'undici';
+import { gzipSync } from 'node:zlib';
+import { Agent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dispatcherFetch } from './dispatcher-fetch.ts';
 
@@ -32,7 +33,7 @@ async function serve(handler: (req: IncomingMessage, body: string, res: ServerRe
 function client() {
   const agent = new Agent();
   closing.push(() => agent.close());
-  return dispatcherFetch(agent.compose(interceptors.redirect({ maxRedirections: 2 })));
+  return dispatcherFetch(agent);
 }
 
 describe('dispatcherFetch', () => {
@@ -81,6 +82,16 @@ describe('dispatcherFetch', () => {
     });
     const r = await client()(`${url}/old`, { method: 'POST', headers: {}, body: 'payload' });
     expect(await r.text()).toBe('POST /new payload');
+  });
+
+  it('decompresses a body the server compressed', async () => {
+    const url = await serve((_req, _body, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      res.end(gzipSync('{"choices":[]}'));
+    });
+    const r = await client()(`${url}/`, {});
+    expect(r.headers.get('content-encoding')).toBeNull();
+    expect(await r.json()).toEqual({ choices: [] });
   });
 
   it('hands over an event stream as it arrives', async () => {

@@ -4,6 +4,7 @@
 // else in an eval together (bench/eval-throughput.ts). A JSON body is read whole before the Response is
 // made; a `text/event-stream` body is handed over as a stream so SSE stays incremental.
 import { Readable } from 'node:stream';
+import { interceptors } from 'undici';
 import type { Dispatcher } from 'undici';
 
 /** Statuses whose Response may not carry a body. */
@@ -11,7 +12,12 @@ const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 
 type Init = { method?: string; headers?: unknown; body?: unknown; signal?: AbortSignal | null };
 
-export function dispatcherFetch(dispatcher: Dispatcher): typeof fetch {
+/**
+ * A fetch over `agent`. As fetch would, it follows redirects (a proxy's http → https, a moved base
+ * URL) and decompresses a body that a server compressed unasked.
+ */
+export function dispatcherFetch(agent: Dispatcher): typeof fetch {
+  const dispatcher = agent.compose(interceptors.redirect({ maxRedirections: 5 }), interceptors.decompress());
   return (async (input: string | URL | { url: string }, init: Init = {}) => {
     const url = new URL(typeof input === 'object' && 'url' in input ? input.url : String(input));
     const res = await dispatcher.request({

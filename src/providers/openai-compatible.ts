@@ -3,7 +3,7 @@
 // with per-try timeouts, our retries with backoff and Retry-After, usage and reasoning capture, cost
 // from a price table and an optional SQLite response cache. Failures come back as data, keys redacted.
 import OpenAI from 'openai';
-import { Agent, interceptors } from 'undici';
+import { Agent } from 'undici';
 import { Rng } from '../core/rng.ts';
 import type { Usage } from '../core/usage.ts';
 import { dispatcherFetch } from './dispatcher-fetch.ts';
@@ -75,9 +75,8 @@ export function createOpenAICompatibleProvider(opts: OpenAICompatibleOptions): O
   const concurrency = opts.concurrency ?? 16;
   const router = new Router(endpoints, concurrency);
   // Our own timeouts govern; undici's default 300 s header/body timeouts would cut long generations.
-  // Redirects are followed, as fetch would (a proxy's http → https, a moved base URL).
   const agent = new Agent({ headersTimeout: 0, bodyTimeout: 0, keepAliveTimeout: 30_000 });
-  const fetchWithAgent = dispatcherFetch(agent.compose(interceptors.redirect({ maxRedirections: 5 })));
+  const fetchWithAgent = dispatcherFetch(agent);
   const clients = new Map<string, ChatClient>(
     endpoints.map((e) => {
       const key = (e.apiKeyEnv ? env[e.apiKeyEnv] : undefined) || 'EMPTY';
