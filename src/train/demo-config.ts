@@ -93,9 +93,9 @@ export const FULL_DEMO: DemoConfig = {
   // / 69.2), in less time: RL teaches the two-roads problems the route this model can walk. Groups of 16
   // (the reference's size) of 4 problems instead of 8 × 8: 72.0 / 70.5.
   // Dynamic sampling (4 probe samples, up to 32 candidates a step), chosen on validation from the same
-  // SFT checkpoints (seeds 1 / 2): RL 63.8 / 72.6 against 62.5 / 71.7 without it, for about twice
-  // RL's time (117 s against 60 s); about 80% of train problems give a group with no spread (solved
-  // short chains, and cut long ones), and those steps taught nothing.
+  // SFT checkpoints (seeds 1 / 2, RL seed 1): RL 63.8 / 72.6 against 62.5 / 70.6 without it, for about
+  // twice RL's time (115–117 s against about 60 s). Most train problems give groups with no spread
+  // (solved short chains, long ones cut at the turn budget), and they taught nothing.
   rl: {
     steps: 150,
     problemsPerStep: 4,
