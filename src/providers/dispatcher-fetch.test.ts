@@ -3,7 +3,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { Agent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dispatcherFetch } from './dispatcher-fetch.ts';
@@ -84,10 +84,14 @@ describe('dispatcherFetch', () => {
     expect(await r.text()).toBe('POST /new payload');
   });
 
-  it('decompresses a body the server compressed', async () => {
+  it.each([
+    ['gzip', gzipSync],
+    ['deflate', deflateSync],
+    ['br', brotliCompressSync],
+  ] as const)('decompresses a body the server compressed with %s', async (encoding, compress) => {
     const url = await serve((_req, _body, res) => {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
-      res.end(gzipSync('{"choices":[]}'));
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': encoding });
+      res.end(compress('{"choices":[]}'));
     });
     const r = await client()(`${url}/`, {});
     expect(r.headers.get('content-encoding')).toBeNull();

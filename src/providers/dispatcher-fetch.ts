@@ -4,8 +4,18 @@
 // else in an eval together (bench/eval-throughput.ts). A JSON body is read whole before the Response is
 // made; a `text/event-stream` body is handed over as a stream so SSE stays incremental.
 import { Readable } from 'node:stream';
+import type { Transform } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { interceptors } from 'undici';
 import type { Dispatcher } from 'undici';
+
+/** Content encodings a server may use unasked (the client asks for none). */
+const DECODERS: Partial<Record<string, () => Transform>> = {
+  gzip: createGunzip,
+  'x-gzip': createGunzip,
+  deflate: createInflate,
+  br: createBrotliDecompress,
+};
 
 /** Statuses whose Response may not carry a body. */
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
@@ -17,7 +27,7 @@ type Init = { method?: string; headers?: unknown; body?: unknown; signal?: Abort
  * URL) and decompresses a body that a server compressed unasked.
  */
 export function dispatcherFetch(agent: Dispatcher): typeof fetch {
-  const dispatcher = agent.compose(interceptors.redirect({ maxRedirections: 5 }), interceptors.decompress());
+  const dispatcher = agent.compose(interceptors.redirect({ maxRedirections: 5 }));
   return (async (input: string | URL | { url: string }, init: Init = {}) => {
     const url = new URL(typeof input === 'object' && 'url' in input ? input.url : String(input));
     const res = await dispatcher.request({
@@ -37,10 +47,19 @@ export function dispatcherFetch(agent: Dispatcher): typeof fetch {
       res.body.resume();
       return new Response(null, { status: res.statusCode, headers });
     }
+    const decoder = DECODERS[headers.get('content-encoding')?.trim().toLowerCase() ?? ''];
+    if (decoder) {
+      headers.delete('content-encoding');
+      headers.delete('content-length');
+    }
+    const raw: Readable = decoder ? res.body.pipe(decoder()) : res.body;
+    if (decoder) res.body.on('error', (e) => raw.destroy(e));
     const sse = headers.get('content-type')?.includes('text/event-stream') ?? false;
     const body = sse
-      ? (Readable.toWeb(res.body) as ReadableStream<Uint8Array>)
-      : new Uint8Array(await res.body.arrayBuffer());
+      ? (Readable.toWeb(raw) as ReadableStream<Uint8Array>)
+      : decoder
+        ? new Uint8Array(Buffer.concat(await raw.toArray()))
+        : new Uint8Array(await res.body.arrayBuffer());
     return new Response(body, { status: res.statusCode, headers });
   }) as unknown as typeof fetch;
 }
