@@ -72,7 +72,12 @@ interface RlState {
   step: number;
   steps: number;
   seed: number;
+  /** Absent in runs without dynamic sampling (and in checkpoints written before it existed). */
+  dynamicSampling?: { probe: number; maxCandidates: number };
 }
+
+const sameSampling = (a?: RlState['dynamicSampling'], b?: RlState['dynamicSampling']) =>
+  a?.probe === b?.probe && a?.maxCandidates === b?.maxCandidates;
 
 const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 
@@ -210,7 +215,8 @@ export async function trainGrpo(
   const every = saveInterval(o.steps, o);
   let step = 0;
   if (o.resume && existsSync(ckptDir)) {
-    const same = (st: RlState) => st.steps === o.steps && st.seed === o.seed;
+    const same = (st: RlState) =>
+      st.steps === o.steps && st.seed === o.seed && sameSampling(st.dynamicSampling, o.dynamicSampling);
     step = await resumeTraining(ckptDir, params, opt, same, "this run's options");
   }
   metrics.truncate(step);
@@ -220,7 +226,12 @@ export async function trainGrpo(
       model: o.model,
       tokenizer: o.tokenizer,
       optimizer: opt,
-      trainerState: { step: at, steps: o.steps, seed: o.seed } satisfies RlState,
+      trainerState: {
+        step: at,
+        steps: o.steps,
+        seed: o.seed,
+        ...(o.dynamicSampling ? { dynamicSampling: o.dynamicSampling } : {}),
+      } satisfies RlState,
       meta: { ...o.meta, step: at },
     });
     lastSaved = at;

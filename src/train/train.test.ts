@@ -245,7 +245,7 @@ describe('GRPO resume', () => {
   const grader = scoringGrader((_, attempt) => attempt.finalProof.length % 8);
   const run = (
     dir: string,
-    extra: { rc?: boolean; resume?: boolean; maxStepsThisRun?: number; init?: number },
+    extra: { rc?: boolean; ds?: boolean; resume?: boolean; maxStepsThisRun?: number; init?: number },
   ) =>
     trainGrpo({
       dir: join(root, dir),
@@ -255,6 +255,7 @@ describe('GRPO resume', () => {
       grader,
       prompt: (p, summary) => (summary === null ? solvePrompt(p) : `${solvePrompt(p)}\n${summary}`),
       ...(extra.rc ? { rc: { cycles: 2, statesPerTrajectory: 1, summarize: () => 'Known: A 1.' } } : {}),
+      ...(extra.ds ? { dynamicSampling: { probe: 2, maxCandidates: 4 } } : {}),
       steps: 4,
       problemsPerStep: 2,
       groupSize: 4,
@@ -270,19 +271,25 @@ describe('GRPO resume', () => {
   const curve = (path: string) =>
     new MetricsLog(path).read().map((r) => [r.step, r.rewardMean, r.trained, r.gradNorm, r.meanRatio]);
 
-  for (const rc of [false, true]) {
-    it(`a killed ${rc ? 'reasoning-cache ' : ''}run resumes from its last checkpoint to the same curve`, async () => {
-      const straight = curve((await run(`rl-straight-${rc}`, { rc })).metrics);
+  for (const mode of ['plain', 'reasoning-cache', 'dynamic-sampling'] as const) {
+    it(`a killed ${mode} run resumes from its last checkpoint to the same curve`, async () => {
+      const o = { rc: mode === 'reasoning-cache', ds: mode === 'dynamic-sampling' };
+      const straight = curve((await run(`rl-straight-${mode}`, o)).metrics);
       expect(straight).toHaveLength(4);
       expect(straight.some((r) => (r[2] as number) > 0)).toBe(true);
       // Killed after step 3: the checkpoint holds step 2, and the log's step 3 is redone. The resumed
       // process starts from other initial weights, which the checkpoint must replace.
-      await run(`rl-killed-${rc}`, { rc, maxStepsThisRun: 3 });
-      const resumed = curve((await run(`rl-killed-${rc}`, { rc, resume: true, init: 99 })).metrics);
+      await run(`rl-killed-${mode}`, { ...o, maxStepsThisRun: 3 });
+      const resumed = curve((await run(`rl-killed-${mode}`, { ...o, resume: true, init: 99 })).metrics);
       expect(resumed.map((r) => r[0])).toEqual([1, 2, 3, 4]);
       resumed.forEach((r, i) => r.forEach((v, j) => expect(v).toBeCloseTo(straight[i][j] as number, 5)));
     });
   }
+
+  it('refuses to resume with other dynamic-sampling settings', async () => {
+    await run('rl-switch', { maxStepsThisRun: 2 });
+    await expect(run('rl-switch', { ds: true, resume: true })).rejects.toThrow(/cannot resume/);
+  });
 });
 
 describe('qed demo --quick', () => {
