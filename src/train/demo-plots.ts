@@ -1,4 +1,5 @@
-// Demo plots and report: training curves (loss for pretraining and SFT, mean reward for RL and RC-RL)
+// Demo plots and report: training curves (loss for pretraining and SFT, mean reward for RL and RC-RL;
+// with dynamic sampling, the probe samples' mean reward)
 // and mean score by difficulty and stage, as SVG through the report's vega-lite renderer, then the HTML
 // report over the evaluation runs (which links the plots). Input: the demo directory and eval scores.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -32,8 +33,10 @@ export async function writeDemoPlots(p: PlotInput): Promise<string[]> {
       if (typeof r.loss === 'number') curve.push({ stage, step: r.step, value: r.loss, metric: 'loss' });
       if (typeof r.evalLoss === 'number')
         curve.push({ stage: `${stage} (eval)`, step: r.step, value: r.evalLoss, metric: 'loss' });
-      if (typeof r.rewardMean === 'number')
-        curve.push({ stage, step: r.step, value: r.rewardMean, metric: 'reward' });
+      // With dynamic sampling the trained groups were chosen for their spread; the probes' mean is
+      // the policy's reward on problems drawn at random.
+      const reward = typeof r.probeRewardMean === 'number' ? r.probeRewardMean : r.rewardMean;
+      if (typeof reward === 'number') curve.push({ stage, step: r.step, value: reward, metric: 'reward' });
     }
   }
   const curves: TopLevelSpec = {

@@ -125,6 +125,11 @@ interface StepRollouts {
   rollouts: Rollout[];
   /** Problems probed (dynamic sampling). */
   candidates: number;
+  /**
+   * Dynamic sampling: the mean reward of every graded probe sample, kept or not: the policy's reward on
+   * problems drawn at random, which the kept groups' mean (chosen for their spread) is not.
+   */
+  probeReward?: number | null;
 }
 
 /** groupSize samples for each of problemsPerStep problems (or RC states), graded. */
@@ -167,12 +172,14 @@ async function dynamicStep(
   // Probing twice as many problems as are needed per call keeps the sampler's batches full.
   const batch = 2 * o.problemsPerStep;
   const kept: Array<{ group: PromptGroup; probes: Rollout[] }> = [];
+  const probeScores: number[] = [];
   let candidates = 0;
   while (kept.length < o.problemsPerStep && candidates < order.length) {
     const groups = order
       .slice(candidates, candidates + batch)
       .map((p) => ({ problem: p, prompt: o.prompt(p, null) }));
     const probes = await draw(groups, ds.probe, candidates);
+    for (const r of probes) if (r.score !== null) probeScores.push(r.score / 7);
     candidates += groups.length;
     groups.forEach((group, g) => {
       const mine = probes.filter((r) => r.group === g);
@@ -186,7 +193,8 @@ async function dynamicStep(
     ...k.probes.map((r) => ({ ...r, group: g })),
     ...rest.filter((r) => r.group === g),
   ]);
-  return { groups, rollouts, candidates };
+  const probeReward = probeScores.length ? mean(probeScores) : null;
+  return { groups, rollouts, candidates, probeReward };
 }
 
 export async function trainGrpo(
@@ -246,7 +254,7 @@ export async function trainGrpo(
   while (step < stopAt) {
     const started = performance.now();
     const seed = deriveSeed(o.seed, 'rl-step', step);
-    const { groups, rollouts, candidates } = o.dynamicSampling
+    const { groups, rollouts, candidates, probeReward } = o.dynamicSampling
       ? await dynamicStep(o, o.dynamicSampling, seed, temperature)
       : await plainStep(o, seed, temperature);
     const sampleMs = performance.now() - started;
@@ -328,7 +336,7 @@ export async function trainGrpo(
       rewardStd: rm === null ? null : Math.sqrt(mean(rewards.map((r) => (r - rm) ** 2))),
       scoreHist: hist,
       samples: rollouts.length,
-      ...(o.dynamicSampling ? { candidates, kept: groups.length } : {}),
+      ...(o.dynamicSampling ? { candidates, kept: groups.length, probeRewardMean: probeReward } : {}),
       graderFailures: rollouts.length - scores.length,
       trained: trainable.length,
       meanLength: mean(rollouts.map((r) => r.completion.length)),
@@ -340,7 +348,8 @@ export async function trainGrpo(
       sampleSec: sampleMs / 1000,
       stepSec: (performance.now() - started) / 1000,
     });
-    progress.tick(1, rm === null ? 'nothing graded' : `reward ${rm.toFixed(3)}`);
+    const shown = o.dynamicSampling ? probeReward : rm;
+    progress.tick(1, shown == null ? 'nothing graded' : `reward ${shown.toFixed(3)}`);
     if ((every && step % every === 0) || step === o.steps) await save(step);
   }
   if (step !== lastSaved) await save(step);

@@ -195,7 +195,11 @@ describe('GRPO dynamic sampling', () => {
       expect(rec.trained).toBe(18); // no group without spread reached training
       expect(rec.candidates).toBeGreaterThanOrEqual(6);
       expect(rec.rewardMean).toBeCloseTo(0.5, 6); // only the 0 / 7 problems were kept
+      // The probes' mean covers every candidate: between the kept ones' 0.5 and the flat ones' 5/7.
+      expect(rec.probeRewardMean).toBeGreaterThanOrEqual(0.5 - 1e-9);
+      expect(rec.probeRewardMean).toBeLessThanOrEqual(5 / 7 + 1e-9);
     }
+    expect(recs.some((rec) => (rec.probeRewardMean as number) > 0.5 + 1e-9)).toBe(true);
     // Problems without spread were probed (and set aside), not just never drawn.
     expect(graded.filter((id) => flat.has(id)).length).toBeGreaterThan(0);
   });
@@ -206,8 +210,10 @@ describe('GRPO dynamic sampling', () => {
       (await run('ds-none', { probe: 2, maxCandidates: 4 }, false, none)).metrics,
     ).read();
     expect(recs).toHaveLength(3);
-    for (const rec of recs)
+    for (const rec of recs) {
       expect(rec).toMatchObject({ candidates: 4, kept: 0, samples: 0, trained: 0, rewardMean: null });
+      expect(rec.probeRewardMean).toBeCloseTo(5 / 7, 9);
+    }
   });
 
   it('without it, the same steps also sample the problems that cannot teach', async () => {
