@@ -1,4 +1,5 @@
-// `qed export-model CHECKPOINT --format hf --out DIR`: write a checkpoint in the Hugging Face GPT-2 layout
+// `qed export-model CHECKPOINT --format hf --out DIR`: write a checkpoint in a Hugging Face layout (GPT-2,
+// or GPT-NeoX for rotary positions)
 // (transformers' AutoModelForCausalLM / AutoTokenizer load it). Prints the written files (JSON with --json).
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -16,7 +17,9 @@ interface ExportModelFlags {
 export function registerExportModel(program: Command): void {
   program
     .command('export-model')
-    .description('export a checkpoint for other tools (hf: Hugging Face GPT-2 layout with safetensors)')
+    .description(
+      'export a checkpoint for other tools (hf: Hugging Face GPT-2, or GPT-NeoX for rotary positions, with safetensors)',
+    )
     .argument('<checkpoint>', 'checkpoint directory')
     .requiredOption('--out <dir>', 'output directory')
     .option('--format <format>', 'output format (hf)', 'hf')

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadCheckpoint } from './checkpoint.ts';
 import { createGPT } from './gpt.ts';
 import { exportHf } from './hf-export.ts';
+import { neoxQkvOrder } from './hf-neox.ts';
 import { decodeSafetensors } from './safetensors.ts';
 import { noGrad } from './tensor.ts';
 import { trainBpe } from './tokenizer-train.ts';
@@ -14,7 +15,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const tokenizer = trainBpe('a proof by induction on n. '.repeat(10), { vocabSize: 270 });
 const model = createGPT({ vocab: 272, ctx: 32, layers: 2, dModel: 16, heads: 2 }, 1);
 
-describe('HF GPT-2 export', () => {
+describe('HF export', () => {
   it('writes GPT2LMHeadModel config, HF tensor names and shapes, and the chat template', async () => {
     const out = join(root, 'hf');
     const files = await exportHf(out, { model, tokenizer });
@@ -39,11 +40,44 @@ describe('HF GPT-2 export', () => {
     expect(tc.eos_token).toBe('<|im_end|>');
   });
 
-  it('refuses rotary positions or a previous-token embedding, which GPT-2 cannot hold, and writes nothing', async () => {
+  it('writes a rotary-position model as GPTNeoXForCausalLM, with the fused QKV regrouped per head', async () => {
     const out = join(root, 'rope');
     const rope = createGPT({ ...model.config, positions: 'rope' }, 1);
-    await expect(exportHf(out, { model: rope, tokenizer })).rejects.toThrow(/needs learned positions/);
-    expect(existsSync(out) || existsSync(`${out}.tmp-export`)).toBe(false);
+    await exportHf(out, { model: rope, tokenizer });
+    const cfg = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+    expect(cfg).toMatchObject({
+      architectures: ['GPTNeoXForCausalLM'],
+      model_type: 'gpt_neox',
+      hidden_size: 16,
+      num_attention_heads: 2,
+      max_position_embeddings: 32,
+      rotary_pct: 1,
+      use_parallel_residual: false,
+      hidden_act: 'gelu_new',
+    });
+    const { tensors } = decodeSafetensors(readFileSync(join(out, 'model.safetensors')));
+    const ours = new Map(rope.namedParameters().map((p) => [p.name, p.tensor.data]));
+    const qkv = tensors.get('gpt_neox.layers.1.attention.query_key_value.weight')!;
+    expect(qkv.shape).toEqual([48, 16]);
+    // Head 1's key (part 1), dimension 3: our output column 16 + 8 + 3, their row 1·24 + 8 + 3.
+    const w = ours.get('h.1.attn.c_attn.weight')!;
+    for (let i = 0; i < 16; i++) expect(qkv.data[(24 + 8 + 3) * 16 + i]).toBe(w[i * 48 + 16 + 8 + 3]);
+    // Linear weights are [out, in]: the MLP's first weight is our Conv1D [16, 64] transposed.
+    const fc = tensors.get('gpt_neox.layers.0.mlp.dense_h_to_4h.weight')!;
+    expect(fc.shape).toEqual([64, 16]);
+    expect(fc.data[5 * 16 + 2]).toBe(ours.get('h.0.mlp.c_fc.weight')![2 * 64 + 5]);
+    expect(tensors.get('embed_out.weight')!.data).toEqual(ours.get('wte.weight'));
+    expect(tensors.size).toBe(4 + 12 * 2);
+  });
+
+  it('maps every fused QKV output to its own row', () => {
+    const order = neoxQkvOrder(12, 3);
+    expect([...order].sort((a, b) => a - b)).toEqual(Array.from({ length: 36 }, (_, i) => i));
+    expect([order[0], order[4], order[12], order[24 + 11]]).toEqual([0, 12, 4, 2 * 12 + 8 + 3]);
+  });
+
+  it('refuses previous-token embeddings, which no HF architecture has, and writes nothing', async () => {
+    const out = join(root, 'prev');
     const prev = createGPT({ ...model.config, prevTokens: 1 }, 1);
     await expect(exportHf(out, { model: prev, tokenizer })).rejects.toThrow(/previous-token embeddings/);
     expect(existsSync(out) || existsSync(`${out}.tmp-export`)).toBe(false);

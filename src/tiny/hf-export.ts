@@ -1,12 +1,14 @@
-// Export a checkpoint in the Hugging Face GPT-2 layout so `transformers` loads it with
-// AutoModelForCausalLM / AutoTokenizer: config.json (GPT2LMHeadModel), model.safetensors with `transformer.*`
-// names (Conv1D weights stay [in, out], lm_head tied to wte and so omitted, as save_pretrained does),
+// Export a checkpoint in a Hugging Face layout so `transformers` loads it with
+// AutoModelForCausalLM / AutoTokenizer: GPT-2 for learned positions (config.json GPT2LMHeadModel,
+// model.safetensors with `transformer.*` names, Conv1D weights kept [in, out], lm_head tied to wte and so
+// omitted, as save_pretrained does), GPT-NeoX for rotary positions (hf-neox.ts); and for both
 // tokenizer.json, tokenizer_config.json with the ChatML chat template, special_tokens_map.json,
 // generation_config.json. Files are written to a temp dir and renamed into place.
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { CHAT_TEMPLATE_JINJA, END_OF_TEXT, IM_END, IM_START } from './chat-template.ts';
 import type { GPT } from './gpt.ts';
+import { hfNeoxConfig, neoxTensors } from './hf-neox.ts';
 import { encodeSafetensors } from './safetensors.ts';
 import { toHfTokenizerJson } from './tokenizer-hf.ts';
 import type { Tokenizer } from './tokenizer.ts';
@@ -18,15 +20,18 @@ export interface HfExportOptions {
   force?: boolean;
 }
 
-/** The HF GPT2Config for our model config. */
+/** bos / eos ids for an HF config: <|endoftext|> and <|im_end|> where the tokenizer has them. */
+function specialIds(tokenizer: Tokenizer): { bos: number | null; eos: number | null } {
+  const eos = tokenizer.specialId(IM_END) ?? tokenizer.specialId(END_OF_TEXT) ?? null;
+  return { bos: tokenizer.specialId(END_OF_TEXT) ?? eos, eos };
+}
+
+/** The HF GPT2Config for our model config (learned positions). */
 export function hfGpt2Config(model: GPT, tokenizer: Tokenizer): Record<string, unknown> {
   const c = model.config;
   if (c.positions === 'rope')
     throw new Error('HF GPT-2 export needs learned positions; this model uses rotary positions (rope)');
-  if (c.prevTokens)
-    throw new Error('HF GPT-2 export cannot hold the previous-token embeddings (wprev) this model uses');
-  const eos = tokenizer.specialId(IM_END) ?? tokenizer.specialId(END_OF_TEXT) ?? null;
-  const bos = tokenizer.specialId(END_OF_TEXT) ?? eos;
+  const { bos, eos } = specialIds(tokenizer);
   return {
     architectures: ['GPT2LMHeadModel'],
     model_type: 'gpt2',
@@ -81,21 +86,32 @@ function tokenizerConfig(model: GPT, tokenizer: Tokenizer): Record<string, unkno
   };
 }
 
-/** Write the HF GPT-2 export of a model + tokenizer to `out`. */
+/**
+ * Write the HF export of a model + tokenizer to `out`: GPT-2 for learned positions, GPT-NeoX for rotary
+ * ones. A model with previous-token embeddings is refused before anything is written: no HF
+ * architecture has them.
+ */
 export async function exportHf(out: string, opts: HfExportOptions): Promise<string[]> {
   const { model, tokenizer } = opts;
-  const config = hfGpt2Config(model, tokenizer); // throws before anything is written
+  if (model.config.prevTokens)
+    throw new Error(
+      'HF export cannot hold the previous-token embeddings (wprev) this model uses: no HF architecture has them',
+    );
+  const neox = model.config.positions === 'rope';
+  const config = neox ? hfNeoxConfig(model, specialIds(tokenizer)) : hfGpt2Config(model, tokenizer);
   if (existsSync(out) && (await readdir(out)).length > 0 && !opts.force) {
     throw new Error(`${out} exists and is not empty (use --force to replace it)`);
   }
   const tmp = `${out}.tmp-export`;
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
-  const tensors = Object.fromEntries(
-    model
-      .namedParameters()
-      .map((p) => [`transformer.${p.name}`, { shape: p.tensor.shape, data: p.tensor.data }]),
-  );
+  const tensors = neox
+    ? neoxTensors(model)
+    : Object.fromEntries(
+        model
+          .namedParameters()
+          .map((p) => [`transformer.${p.name}`, { shape: p.tensor.shape, data: p.tensor.data }]),
+      );
   const eosIds = [IM_END, END_OF_TEXT].map((s) => tokenizer.specialId(s)).filter((i) => i !== undefined);
   const json = (x: unknown): string => `${JSON.stringify(x, null, 2)}\n`;
   const files: Record<string, string | Buffer> = {

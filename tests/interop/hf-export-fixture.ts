@@ -98,3 +98,20 @@ writeFileSync(
   }),
 );
 writeFileSync(join(out, 'corpus.txt'), corpus);
+
+// The same for a model with rotary positions, which exports as GPT-NeoX: odd-sized heads would not
+// rotate, so 4 heads of 8; the prompt runs past position 64 so that low-frequency pairs turn too.
+const rope = createGPT(
+  { vocab: tokenizer.vocabSize, ctx: 128, layers: 2, dModel: 32, heads: 4, positions: 'rope' },
+  8,
+);
+for (const { tensor } of rope.namedParameters()) {
+  for (let i = 0; i < tensor.size; i++) tensor.data[i] += 0.2 * rng.normal();
+}
+await saveCheckpoint(join(out, 'ckpt-rope'), { model: rope, tokenizer });
+const longIds = tokenizer.encode(lines.slice(0, 4).join('\n')).slice(0, 100);
+const ropeLogits = noGrad(() => rope.forward(Int32Array.from(longIds), 1, longIds.length));
+writeFileSync(
+  join(out, 'ours-rope.json'),
+  JSON.stringify({ ids: longIds, logitsShape: ropeLogits.shape, logits: Array.from(ropeLogits.data) }),
+);

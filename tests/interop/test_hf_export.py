@@ -52,6 +52,23 @@ def test_transformers_logits_match_ours(exported):
     assert diff < 1e-4, f"max |logit difference| = {diff}"
 
 
+def test_transformers_loads_a_rotary_model_as_gpt_neox(exported, tmp_path):
+    """A model with rotary positions exports as GPT-NeoX; transformers' logits match ours past position 64."""
+    out, _ = exported
+    _run(["node", "bin/qed.js", "export-model", str(out / "ckpt-rope"), "--format", "hf", "--out", str(tmp_path / "hf")])
+    ours = json.loads((out / "ours-rope.json").read_text(encoding="utf-8"))
+    model = transformers.AutoModelForCausalLM.from_pretrained(tmp_path / "hf")
+    model.eval()
+    assert type(model).__name__ == "GPTNeoXForCausalLM"
+    with torch.no_grad():
+        logits = model(torch.tensor([ours["ids"]])).logits.numpy()
+    expected = np.array(ours["logits"], dtype=np.float32).reshape(ours["logitsShape"])
+    assert logits.shape == expected.shape and expected.shape[1] > 64
+    assert np.abs(expected).max() > 0.5, "logits too small for the comparison to mean anything"
+    diff = np.abs(logits - expected).max()
+    assert diff < 1e-4, f"max |logit difference| = {diff}"
+
+
 def test_safetensors_reads_every_tensor(exported):
     out, _ = exported
     cfg = json.loads((out / "hf" / "config.json").read_text())
