@@ -1,10 +1,11 @@
 // Read a Hugging Face GPT-2 directory (config.json with model_type "gpt2", model.safetensors, tokenizer.json)
 // as one of our models — e.g. our own `qed export-model` output, or a GPT-2 that a Python trainer saved with
-// `save_pretrained`. loadCheckpoint() calls this when config.json is an HF config.
+// `save_pretrained`. loadCheckpoint() calls this when config.json is an HF GPT-2 config. Also the directory
+// reading and the tied-embedding check that the GPT-NeoX reader (hf-neox.ts) shares.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GPT, validateConfig, type GPTConfig } from './gpt.ts';
-import { decodeSafetensors } from './safetensors.ts';
+import { decodeSafetensors, type SafeTensor } from './safetensors.ts';
 import { fromHfTokenizerJson } from './tokenizer-hf.ts';
 import type { Tokenizer } from './tokenizer.ts';
 
@@ -45,36 +46,58 @@ export function fromHfGpt2Config(hf: Record<string, unknown>, source: string): G
   }
 }
 
+/** The tokenizer and the safetensors of an HF directory, with a checked tensor getter. */
+export async function readHfDir(dir: string): Promise<{
+  tokenizer: Tokenizer;
+  path: string;
+  tensors: Map<string, SafeTensor>;
+  /** The F32 tensor at the first of `names` that exists, checked against `shape`. */
+  take: (names: string[], shape: readonly number[]) => Float32Array;
+}> {
+  const tokPath = join(dir, 'tokenizer.json');
+  const tokenizer = fromHfTokenizerJson(JSON.parse(await readFile(tokPath, 'utf8')), tokPath);
+  const path = join(dir, 'model.safetensors');
+  const { tensors } = decodeSafetensors(await readFile(path), path);
+  const take = (names: string[], shape: readonly number[]): Float32Array => {
+    const name = names.find((n) => tensors.has(n));
+    if (name === undefined) throw new Error(`${path}: missing tensor "${names[0]}"`);
+    const t = tensors.get(name)!;
+    if (t.dtype !== 'F32') throw new Error(`${path}: tensor "${name}" is ${t.dtype}; only F32 is supported`);
+    if (t.shape.join() !== shape.join()) {
+      throw new Error(
+        `${path}: tensor "${name}": shape [${t.shape.join(', ')}], expected [${shape.join(', ')}]`,
+      );
+    }
+    return t.data as Float32Array;
+  };
+  return { tokenizer, path, tensors, take };
+}
+
+/** Throws when `b` is present and differs from `a`: our models tie the output embedding to the input. */
+export function requireTied(a: Float32Array, b: SafeTensor | undefined, what: string): void {
+  if (b && !(b.dtype === 'F32' && b.data.length === a.length && b.data.every((v, i) => v === a[i])))
+    throw new Error(`${what}; untied output embeddings are not supported`);
+}
+
 /** Load model + tokenizer from an HF GPT-2 directory (F32 weights). */
 export async function loadHfGpt2(
   dir: string,
   hfConfig: Record<string, unknown>,
 ): Promise<{ config: GPTConfig; model: GPT; tokenizer: Tokenizer }> {
   const config = fromHfGpt2Config(hfConfig, join(dir, 'config.json'));
-  const tokPath = join(dir, 'tokenizer.json');
-  const tokenizer = fromHfTokenizerJson(JSON.parse(await readFile(tokPath, 'utf8')), tokPath);
-  const path = join(dir, 'model.safetensors');
-  const { tensors } = decodeSafetensors(await readFile(path), path);
+  const { tokenizer, path, tensors, take } = await readHfDir(dir);
   const model = new GPT(config, 0);
   // save_pretrained of GPT2LMHeadModel prefixes "transformer."; a bare GPT2Model does not.
-  const get = (name: string) => tensors.get(`transformer.${name}`) ?? tensors.get(name);
-  for (const { name, tensor } of model.namedParameters()) {
-    const t = get(name);
-    if (!t) throw new Error(`${path}: missing tensor "transformer.${name}"`);
-    if (t.dtype !== 'F32') throw new Error(`${path}: tensor "${name}" is ${t.dtype}; only F32 is supported`);
-    if (t.shape.join() !== tensor.shape.join()) {
-      throw new Error(
-        `${path}: tensor "${name}": shape [${t.shape.join(', ')}], expected [${tensor.shape.join(', ')}]`,
-      );
-    }
-  }
-  const lmHead = tensors.get('lm_head.weight');
-  const wte = get('wte.weight')!;
-  if (lmHead && !(lmHead.data.length === wte.data.length && lmHead.data.every((v, i) => v === wte.data[i]))) {
-    throw new Error(
-      `${path}: lm_head.weight differs from wte.weight; untied output embeddings are not supported`,
-    );
-  }
-  model.loadParameters((name) => get(name)?.data as Float32Array);
+  const weights = new Map(
+    model
+      .namedParameters()
+      .map(({ name, tensor }) => [name, take([`transformer.${name}`, name], tensor.shape)]),
+  );
+  requireTied(
+    weights.get('wte.weight')!,
+    tensors.get('lm_head.weight'),
+    `${path}: lm_head.weight differs from wte.weight`,
+  );
+  model.loadParameters((name) => weights.get(name));
   return { config, model, tokenizer };
 }

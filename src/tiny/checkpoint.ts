@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { isHfGpt2Config, loadHfGpt2 } from './checkpoint-hf.ts';
+import { isHfNeoxConfig, loadHfNeox } from './hf-neox.ts';
 import { GPT, validateConfig, type GPTConfig } from './gpt.ts';
 import type { AdamW, AdamWState } from './optim.ts';
 import { decodeSafetensors, encodeSafetensors, type SafeTensor } from './safetensors.ts';
@@ -135,7 +136,8 @@ async function readJson(path: string): Promise<unknown> {
 
 /**
  * Load and verify a checkpoint: config, tokenizer and every weight's name and shape. A Hugging Face GPT-2
- * directory (config.json with model_type "gpt2", F32 safetensors) loads too, without optimizer state.
+ * or GPT-NeoX directory (config.json with model_type "gpt2" or "gpt_neox", F32 safetensors) loads too,
+ * without optimizer state.
  */
 export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
   if (!existsSync(dir) && existsSync(join(`${dir}.prev`, 'config.json'))) dir = `${dir}.prev`;
@@ -144,6 +146,8 @@ export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
   const raw = (await readJson(cfgPath)) as Partial<ConfigFile>;
   if (isHfGpt2Config(raw))
     return { dir, ...(await loadHfGpt2(dir, raw as Record<string, unknown>)), meta: {} };
+  if (isHfNeoxConfig(raw))
+    return { dir, ...(await loadHfNeox(dir, raw as Record<string, unknown>)), meta: {} };
   if (raw?.format !== CHECKPOINT_FORMAT)
     throw new Error(`${cfgPath}: field "format" must be "${CHECKPOINT_FORMAT}"`);
   if (raw.formatVersion !== CHECKPOINT_FORMAT_VERSION) {

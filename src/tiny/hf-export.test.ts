@@ -6,7 +6,7 @@ import { loadCheckpoint } from './checkpoint.ts';
 import { createGPT } from './gpt.ts';
 import { exportHf } from './hf-export.ts';
 import { neoxQkvOrder } from './hf-neox.ts';
-import { decodeSafetensors } from './safetensors.ts';
+import { decodeSafetensors, encodeSafetensors } from './safetensors.ts';
 import { noGrad } from './tensor.ts';
 import { trainBpe } from './tokenizer-train.ts';
 
@@ -68,6 +68,39 @@ describe('HF export', () => {
     expect(fc.data[5 * 16 + 2]).toBe(ours.get('h.0.mlp.c_fc.weight')![2 * 64 + 5]);
     expect(tensors.get('embed_out.weight')!.data).toEqual(ours.get('wte.weight'));
     expect(tensors.size).toBe(4 + 12 * 2);
+  });
+
+  it('loads its GPT-NeoX export back with identical logits, and refuses NeoX variants it does not compute', async () => {
+    const out = join(root, 'rope-back');
+    const rope = createGPT({ ...model.config, positions: 'rope' }, 4);
+    await exportHf(out, { model: rope, tokenizer });
+    const ck = await loadCheckpoint(out);
+    expect(ck.config).toMatchObject(rope.config);
+    const ids = Int32Array.from(tokenizer.encode('a proof by induction on n. a proof'));
+    const logits = (m: typeof model) => noGrad(() => m.forward(ids, 1, ids.length).data);
+    expect(Buffer.from(logits(ck.model).buffer)).toEqual(Buffer.from(logits(rope).buffer));
+
+    const cfg = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+    for (const [field, value, message] of [
+      ['use_parallel_residual', true, /use_parallel_residual.*sequential/],
+      ['rotary_pct', 0.25, /rotary_pct.*0.25 is not supported/],
+      ['hidden_act', 'gelu', /hidden_act.*"gelu" is not supported/],
+    ] as const) {
+      const { partial_rotary_factor: _, ...rest } = cfg;
+      writeFileSync(join(out, 'config.json'), JSON.stringify({ ...rest, [field]: value }));
+      await expect(loadCheckpoint(out)).rejects.toThrow(message);
+    }
+    writeFileSync(join(out, 'config.json'), JSON.stringify(cfg));
+    const st = decodeSafetensors(readFileSync(join(out, 'model.safetensors')));
+    const tensors = Object.fromEntries(
+      [...st.tensors].map(([k, t]) => [k, { shape: t.shape, data: t.data as Float32Array }]),
+    );
+    tensors['embed_out.weight'] = {
+      ...tensors['embed_out.weight'],
+      data: tensors['embed_out.weight'].data.map((v) => v + 1),
+    };
+    writeFileSync(join(out, 'model.safetensors'), encodeSafetensors(tensors));
+    await expect(loadCheckpoint(out)).rejects.toThrow(/embed_out.weight differs.*untied/);
   });
 
   it('maps every fused QKV output to its own row', () => {

@@ -4,8 +4,12 @@
 // tanh, biases everywhere. What differs is storage: Linear weights are [out, in] where ours are Conv1D
 // [in, out]; the fused QKV projection is grouped per head (q, k, v of head 0, then head 1 …) where ours
 // is [all q | all k | all v]; and the output embedding is its own tensor, written as a copy of the
-// tied input embedding.
-import type { GPT } from './gpt.ts';
+// tied input embedding. Both directions: export (hfNeoxConfig, neoxTensors) and load (loadHfNeox), which
+// reads our export back and GPT-NeoX models saved by `save_pretrained` that compute the same way.
+import { join } from 'node:path';
+import { readHfDir, requireTied } from './checkpoint-hf.ts';
+import { GPT, validateConfig, type GPTConfig } from './gpt.ts';
+import type { Tokenizer } from './tokenizer.ts';
 
 type Tensors = Record<string, { shape: number[]; data: Float32Array }>;
 
@@ -116,4 +120,109 @@ export function neoxTensors(model: GPT): Tensors {
     });
   }
   return out;
+}
+
+export function isHfNeoxConfig(raw: unknown): boolean {
+  return (
+    typeof raw === 'object' && raw !== null && (raw as { model_type?: unknown }).model_type === 'gpt_neox'
+  );
+}
+
+/** Our GPT config for an HF GPTNeoXConfig, refusing variants our model does not compute the same way. */
+export function fromHfNeoxConfig(hf: Record<string, unknown>, source: string): GPTConfig {
+  const need = (field: string, ok: boolean, what: string): void => {
+    if (!ok) throw new Error(`${source}: field "${field}": ${what}`);
+  };
+  const act = hf.hidden_act ?? 'gelu';
+  need(
+    'hidden_act',
+    act === 'gelu_new' || act === 'gelu_pytorch_tanh',
+    `"${String(act)}" is not supported (GELU tanh only)`,
+  );
+  // transformers' defaults for absent fields: parallel residual on, rotary on a quarter of each head.
+  need(
+    'use_parallel_residual',
+    hf.use_parallel_residual === false,
+    'only sequential blocks (false) are supported',
+  );
+  const rotary = hf.partial_rotary_factor ?? hf.rotary_pct ?? 0.25;
+  need(
+    'rotary_pct',
+    rotary === 1,
+    `${String(rotary)} is not supported (rotary over the whole head, 1.0, only)`,
+  );
+  const base = hf.rotary_emb_base ?? hf.rope_theta ?? 10000;
+  need('rotary_emb_base', base === 10000, `${String(base)} is not supported (10000 only)`);
+  need('rope_scaling', hf.rope_scaling == null, 'rotary scaling is not supported');
+  need('attention_bias', hf.attention_bias !== false, 'attention without biases is not supported');
+  need(
+    'intermediate_size',
+    hf.intermediate_size === 4 * (hf.hidden_size as number),
+    'only intermediate_size = 4·hidden_size is supported',
+  );
+  try {
+    return validateConfig({
+      vocab: hf.vocab_size as number,
+      ctx: hf.max_position_embeddings as number,
+      layers: hf.num_hidden_layers as number,
+      dModel: hf.hidden_size as number,
+      heads: hf.num_attention_heads as number,
+      layerNormEps: (hf.layer_norm_eps as number | undefined) ?? 1e-5,
+      positions: 'rope',
+    });
+  } catch (e) {
+    throw new Error(`${source}: ${(e as Error).message}`);
+  }
+}
+
+/** Load model + tokenizer from an HF GPT-NeoX directory (F32 weights): the inverse of neoxTensors. */
+export async function loadHfNeox(
+  dir: string,
+  hfConfig: Record<string, unknown>,
+): Promise<{ config: GPTConfig; model: GPT; tokenizer: Tokenizer }> {
+  const config = fromHfNeoxConfig(hfConfig, join(dir, 'config.json'));
+  const { dModel: C, heads, layers, vocab: V } = config;
+  const { tokenizer, path, tensors, take } = await readHfDir(dir);
+  const wte = take(['gpt_neox.embed_in.weight'], [V, C]);
+  requireTied(
+    wte,
+    tensors.get('embed_out.weight'),
+    `${path}: embed_out.weight differs from gpt_neox.embed_in.weight`,
+  );
+  const weights = new Map<string, Float32Array>([
+    ['wte.weight', wte],
+    ['ln_f.weight', take(['gpt_neox.final_layer_norm.weight'], [C])],
+    ['ln_f.bias', take(['gpt_neox.final_layer_norm.bias'], [C])],
+  ]);
+  const order = neoxQkvOrder(C, heads);
+  for (let l = 0; l < layers; l++) {
+    const ours = `h.${l}.`;
+    const theirs = `gpt_neox.layers.${l}.`;
+    const qkvW = take([`${theirs}attention.query_key_value.weight`], [3 * C, C]);
+    const qkvB = take([`${theirs}attention.query_key_value.bias`], [3 * C]);
+    const w = new Float32Array(3 * C * C);
+    const b = new Float32Array(3 * C);
+    for (let j = 0; j < 3 * C; j++) {
+      b[j] = qkvB[order[j]];
+      for (let i = 0; i < C; i++) w[i * 3 * C + j] = qkvW[order[j] * C + i];
+    }
+    const lin = (name: string, out: number, inp: number) =>
+      transpose(take([`${theirs}${name}`], [out, inp]), out, inp);
+    const vec = (name: string, n: number) => take([`${theirs}${name}`], [n]);
+    weights.set(`${ours}ln_1.weight`, vec('input_layernorm.weight', C));
+    weights.set(`${ours}ln_1.bias`, vec('input_layernorm.bias', C));
+    weights.set(`${ours}ln_2.weight`, vec('post_attention_layernorm.weight', C));
+    weights.set(`${ours}ln_2.bias`, vec('post_attention_layernorm.bias', C));
+    weights.set(`${ours}attn.c_attn.weight`, w);
+    weights.set(`${ours}attn.c_attn.bias`, b);
+    weights.set(`${ours}attn.c_proj.weight`, lin('attention.dense.weight', C, C));
+    weights.set(`${ours}attn.c_proj.bias`, vec('attention.dense.bias', C));
+    weights.set(`${ours}mlp.c_fc.weight`, lin('mlp.dense_h_to_4h.weight', 4 * C, C));
+    weights.set(`${ours}mlp.c_fc.bias`, vec('mlp.dense_h_to_4h.bias', 4 * C));
+    weights.set(`${ours}mlp.c_proj.weight`, lin('mlp.dense_4h_to_h.weight', C, 4 * C));
+    weights.set(`${ours}mlp.c_proj.bias`, vec('mlp.dense_4h_to_h.bias', C));
+  }
+  const model = new GPT(config, 0);
+  model.loadParameters((name) => weights.get(name));
+  return { config, model, tokenizer };
 }

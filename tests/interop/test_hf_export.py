@@ -163,3 +163,38 @@ def test_we_load_a_gpt2_saved_by_transformers(exported, tmp_path):
     assert np.abs(expected).max() > 0.5
     diff = np.abs(logits - expected).max()
     assert diff < 1e-4, f"max |logit difference| = {diff}"
+
+
+def test_we_load_a_gpt_neox_saved_by_transformers(exported, tmp_path):
+    """A GPT-NeoX that transformers saved (sequential blocks, full rotary, GELU tanh) gives our logits."""
+    out, ours = exported
+    torch.manual_seed(1)
+    cfg = transformers.GPTNeoXConfig(
+        vocab_size=len(ours["logits"]) // len(ours["promptIds"]),
+        hidden_size=48,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        intermediate_size=192,
+        hidden_act="gelu_new",
+        rotary_pct=1.0,
+        max_position_embeddings=96,
+        use_parallel_residual=False,
+        tie_word_embeddings=False,
+    )
+    model = transformers.GPTNeoXForCausalLM(cfg).eval()
+    with torch.no_grad():
+        for p in model.parameters():
+            p.add_(0.2 * torch.randn_like(p))
+        model.embed_out.weight.copy_(model.gpt_neox.embed_in.weight)  # ours ties them
+    model.save_pretrained(tmp_path, safe_serialization=True)
+    shutil.copy(out / "hf" / "tokenizer.json", tmp_path / "tokenizer.json")
+    ids = ours["promptIds"]
+    (tmp_path / "ids.json").write_text(json.dumps(ids))
+    proc = _run(["node", "--import", "tsx", "tests/interop/logits-with-ours.ts", str(tmp_path), str(tmp_path / "ids.json")])
+    got = json.loads(proc.stdout)
+    with torch.no_grad():
+        expected = model(torch.tensor([ids])).logits.numpy()
+    logits = np.array(got["logits"], dtype=np.float32).reshape(got["shape"])
+    assert np.abs(expected).max() > 0.5
+    diff = np.abs(logits - expected).max()
+    assert diff < 1e-4, f"max |logit difference| = {diff}"
