@@ -9,21 +9,43 @@ import { decodeSafetensors, type SafeTensor } from './safetensors.ts';
 import { fromHfTokenizerJson } from './tokenizer-hf.ts';
 import type { Tokenizer } from './tokenizer.ts';
 
-export function isHfGpt2Config(raw: unknown): boolean {
-  return typeof raw === 'object' && raw !== null && (raw as { model_type?: unknown }).model_type === 'gpt2';
+/** Whether config.json is an HF config of this model type ("gpt2", "gpt_neox"). */
+export function isHfConfig(raw: unknown, modelType: string): boolean {
+  return (
+    typeof raw === 'object' && raw !== null && (raw as { model_type?: unknown }).model_type === modelType
+  );
+}
+
+/**
+ * Checks for reading an HF config as one of our models: `need` throws naming the field, `geluTanh`
+ * requires the GELU our model computes, and `validated` runs our own config validation under `source`.
+ */
+export function hfConfigChecks(source: string) {
+  const need = (field: string, ok: boolean, what: string): void => {
+    if (!ok) throw new Error(`${source}: field "${field}": ${what}`);
+  };
+  return {
+    need,
+    geluTanh: (field: string, act: unknown): void =>
+      need(
+        field,
+        act === 'gelu_new' || act === 'gelu_pytorch_tanh',
+        `"${String(act)}" is not supported (GELU tanh only)`,
+      ),
+    validated: (config: GPTConfig): GPTConfig => {
+      try {
+        return validateConfig(config);
+      } catch (e) {
+        throw new Error(`${source}: ${(e as Error).message}`);
+      }
+    },
+  };
 }
 
 /** Our GPT config for an HF GPT2Config, refusing variants our model does not compute the same way. */
 export function fromHfGpt2Config(hf: Record<string, unknown>, source: string): GPTConfig {
-  const need = (field: string, ok: boolean, what: string): void => {
-    if (!ok) throw new Error(`${source}: field "${field}": ${what}`);
-  };
-  const act = hf.activation_function ?? 'gelu_new';
-  need(
-    'activation_function',
-    act === 'gelu_new' || act === 'gelu_pytorch_tanh',
-    `"${String(act)}" is not supported (GELU tanh only)`,
-  );
+  const { need, geluTanh, validated } = hfConfigChecks(source);
+  geluTanh('activation_function', hf.activation_function ?? 'gelu_new');
   need('tie_word_embeddings', hf.tie_word_embeddings !== false, 'untied embeddings are not supported');
   need(
     'n_inner',
@@ -32,18 +54,14 @@ export function fromHfGpt2Config(hf: Record<string, unknown>, source: string): G
   );
   need('scale_attn_weights', hf.scale_attn_weights !== false, 'unscaled attention is not supported');
   need('scale_attn_by_inverse_layer_idx', hf.scale_attn_by_inverse_layer_idx !== true, 'is not supported');
-  try {
-    return validateConfig({
-      vocab: hf.vocab_size as number,
-      ctx: hf.n_positions as number,
-      layers: hf.n_layer as number,
-      dModel: hf.n_embd as number,
-      heads: hf.n_head as number,
-      layerNormEps: (hf.layer_norm_epsilon as number | undefined) ?? 1e-5,
-    });
-  } catch (e) {
-    throw new Error(`${source}: ${(e as Error).message}`);
-  }
+  return validated({
+    vocab: hf.vocab_size as number,
+    ctx: hf.n_positions as number,
+    layers: hf.n_layer as number,
+    dModel: hf.n_embd as number,
+    heads: hf.n_head as number,
+    layerNormEps: (hf.layer_norm_epsilon as number | undefined) ?? 1e-5,
+  });
 }
 
 /** The tokenizer and the safetensors of an HF directory, with a checked tensor getter. */

@@ -6,8 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { isHfGpt2Config, loadHfGpt2 } from './checkpoint-hf.ts';
-import { isHfNeoxConfig, loadHfNeox } from './hf-neox.ts';
+import { isHfConfig, loadHfGpt2 } from './checkpoint-hf.ts';
+import { loadHfNeox } from './hf-neox.ts';
 import { GPT, validateConfig, type GPTConfig } from './gpt.ts';
 import type { AdamW, AdamWState } from './optim.ts';
 import { decodeSafetensors, encodeSafetensors, type SafeTensor } from './safetensors.ts';
@@ -144,9 +144,9 @@ export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
   const cfgPath = join(dir, 'config.json');
   if (!existsSync(cfgPath)) throw new Error(`${dir}: not a checkpoint (no config.json)`);
   const raw = (await readJson(cfgPath)) as Partial<ConfigFile>;
-  if (isHfGpt2Config(raw))
+  if (isHfConfig(raw, 'gpt2'))
     return { dir, ...(await loadHfGpt2(dir, raw as Record<string, unknown>)), meta: {} };
-  if (isHfNeoxConfig(raw))
+  if (isHfConfig(raw, 'gpt_neox'))
     return { dir, ...(await loadHfNeox(dir, raw as Record<string, unknown>)), meta: {} };
   if (raw?.format !== CHECKPOINT_FORMAT)
     throw new Error(`${cfgPath}: field "format" must be "${CHECKPOINT_FORMAT}"`);

@@ -7,8 +7,8 @@
 // tied input embedding. Both directions: export (hfNeoxConfig, neoxTensors) and load (loadHfNeox), which
 // reads our export back and GPT-NeoX models saved by `save_pretrained` that compute the same way.
 import { join } from 'node:path';
-import { readHfDir, requireTied } from './checkpoint-hf.ts';
-import { GPT, validateConfig, type GPTConfig } from './gpt.ts';
+import { hfConfigChecks, readHfDir, requireTied } from './checkpoint-hf.ts';
+import { GPT, type GPTConfig } from './gpt.ts';
 import type { Tokenizer } from './tokenizer.ts';
 
 type Tensors = Record<string, { shape: number[]; data: Float32Array }>;
@@ -122,23 +122,10 @@ export function neoxTensors(model: GPT): Tensors {
   return out;
 }
 
-export function isHfNeoxConfig(raw: unknown): boolean {
-  return (
-    typeof raw === 'object' && raw !== null && (raw as { model_type?: unknown }).model_type === 'gpt_neox'
-  );
-}
-
 /** Our GPT config for an HF GPTNeoXConfig, refusing variants our model does not compute the same way. */
 export function fromHfNeoxConfig(hf: Record<string, unknown>, source: string): GPTConfig {
-  const need = (field: string, ok: boolean, what: string): void => {
-    if (!ok) throw new Error(`${source}: field "${field}": ${what}`);
-  };
-  const act = hf.hidden_act ?? 'gelu';
-  need(
-    'hidden_act',
-    act === 'gelu_new' || act === 'gelu_pytorch_tanh',
-    `"${String(act)}" is not supported (GELU tanh only)`,
-  );
+  const { need, geluTanh, validated } = hfConfigChecks(source);
+  geluTanh('hidden_act', hf.hidden_act ?? 'gelu');
   // transformers' defaults for absent fields: parallel residual on, rotary on a quarter of each head.
   need(
     'use_parallel_residual',
@@ -160,19 +147,15 @@ export function fromHfNeoxConfig(hf: Record<string, unknown>, source: string): G
     hf.intermediate_size === 4 * (hf.hidden_size as number),
     'only intermediate_size = 4·hidden_size is supported',
   );
-  try {
-    return validateConfig({
-      vocab: hf.vocab_size as number,
-      ctx: hf.max_position_embeddings as number,
-      layers: hf.num_hidden_layers as number,
-      dModel: hf.hidden_size as number,
-      heads: hf.num_attention_heads as number,
-      layerNormEps: (hf.layer_norm_eps as number | undefined) ?? 1e-5,
-      positions: 'rope',
-    });
-  } catch (e) {
-    throw new Error(`${source}: ${(e as Error).message}`);
-  }
+  return validated({
+    vocab: hf.vocab_size as number,
+    ctx: hf.max_position_embeddings as number,
+    layers: hf.num_hidden_layers as number,
+    dModel: hf.hidden_size as number,
+    heads: hf.num_attention_heads as number,
+    layerNormEps: (hf.layer_norm_eps as number | undefined) ?? 1e-5,
+    positions: 'rope',
+  });
 }
 
 /** Load model + tokenizer from an HF GPT-NeoX directory (F32 weights): the inverse of neoxTensors. */

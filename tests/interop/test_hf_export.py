@@ -135,6 +135,22 @@ def test_we_read_a_tokenizer_trained_by_hf(exported, tmp_path):
     assert json.loads(proc.stdout) == [hf.encode(t).ids for t in probe]
 
 
+def _saved_model_gives_our_logits(model, out, ours, tmp_path):
+    """save_pretrained `model` with our tokenizer; our engine's logits on the chat prompt must match its."""
+    model.save_pretrained(tmp_path, safe_serialization=True)
+    shutil.copy(out / "hf" / "tokenizer.json", tmp_path / "tokenizer.json")
+    ids = ours["promptIds"]
+    (tmp_path / "ids.json").write_text(json.dumps(ids))
+    proc = _run(["node", "--import", "tsx", "tests/interop/logits-with-ours.ts", str(tmp_path), str(tmp_path / "ids.json")])
+    got = json.loads(proc.stdout)
+    with torch.no_grad():
+        expected = model(torch.tensor([ids])).logits.numpy()
+    logits = np.array(got["logits"], dtype=np.float32).reshape(got["shape"])
+    assert np.abs(expected).max() > 0.5
+    diff = np.abs(logits - expected).max()
+    assert diff < 1e-4, f"max |logit difference| = {diff}"
+
+
 def test_we_load_a_gpt2_saved_by_transformers(exported, tmp_path):
     """The other direction for weights: a GPT-2 that transformers saved loads in our code, same logits."""
     out, ours = exported
@@ -151,18 +167,7 @@ def test_we_load_a_gpt2_saved_by_transformers(exported, tmp_path):
     with torch.no_grad():
         for p in model.parameters():
             p.add_(0.2 * torch.randn_like(p))
-    model.save_pretrained(tmp_path, safe_serialization=True)
-    shutil.copy(out / "hf" / "tokenizer.json", tmp_path / "tokenizer.json")
-    ids = ours["promptIds"]
-    (tmp_path / "ids.json").write_text(json.dumps(ids))
-    proc = _run(["node", "--import", "tsx", "tests/interop/logits-with-ours.ts", str(tmp_path), str(tmp_path / "ids.json")])
-    got = json.loads(proc.stdout)
-    with torch.no_grad():
-        expected = model(torch.tensor([ids])).logits.numpy()
-    logits = np.array(got["logits"], dtype=np.float32).reshape(got["shape"])
-    assert np.abs(expected).max() > 0.5
-    diff = np.abs(logits - expected).max()
-    assert diff < 1e-4, f"max |logit difference| = {diff}"
+    _saved_model_gives_our_logits(model, out, ours, tmp_path)
 
 
 def test_we_load_a_gpt_neox_saved_by_transformers(exported, tmp_path):
@@ -186,15 +191,4 @@ def test_we_load_a_gpt_neox_saved_by_transformers(exported, tmp_path):
         for p in model.parameters():
             p.add_(0.2 * torch.randn_like(p))
         model.embed_out.weight.copy_(model.gpt_neox.embed_in.weight)  # ours ties them
-    model.save_pretrained(tmp_path, safe_serialization=True)
-    shutil.copy(out / "hf" / "tokenizer.json", tmp_path / "tokenizer.json")
-    ids = ours["promptIds"]
-    (tmp_path / "ids.json").write_text(json.dumps(ids))
-    proc = _run(["node", "--import", "tsx", "tests/interop/logits-with-ours.ts", str(tmp_path), str(tmp_path / "ids.json")])
-    got = json.loads(proc.stdout)
-    with torch.no_grad():
-        expected = model(torch.tensor([ids])).logits.numpy()
-    logits = np.array(got["logits"], dtype=np.float32).reshape(got["shape"])
-    assert np.abs(expected).max() > 0.5
-    diff = np.abs(logits - expected).max()
-    assert diff < 1e-4, f"max |logit difference| = {diff}"
+    _saved_model_gives_our_logits(model, out, ours, tmp_path)
