@@ -6,7 +6,7 @@ import { Rng } from '../core/rng.ts';
 import { add, reshape } from './ops-basic.ts';
 import { causalAttention, dropout, embedding, gelu, layerNorm, linear, matmul } from './ops-nn.ts';
 import { rope } from './rope.ts';
-import { Tensor } from './tensor.ts';
+import { Tensor, asScratch } from './tensor.ts';
 
 export interface GPTConfig {
   vocab: number;
@@ -217,10 +217,7 @@ export class GPT {
       for (let i = 0; i < pos.length; i++) pos[i] = i % T;
     }
     // Every activation below except the logits is internal, so backward may recycle its buffer.
-    const s = (t: Tensor): Tensor => {
-      t.scratch = t.requiresGrad && !t.name;
-      return t;
-    };
+    const s = asScratch;
     const eps = this.config.layerNormEps;
     const tok = s(embedding(this.wte, tokens, [B, T])); // [B, T, C]
     let e = this.wpe ? s(add(tok, s(embedding(this.wpe, pos, [B, T])))) : tok;

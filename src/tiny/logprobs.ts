@@ -5,7 +5,7 @@ import type { GPT } from './gpt.ts';
 import { KVCache, forwardCached } from './kv-cache.ts';
 import { mul, slice } from './ops-basic.ts';
 import { entropy, tokenLogProbs } from './ops-nn.ts';
-import type { Tensor } from './tensor.ts';
+import { asScratch, type Tensor } from './tensor.ts';
 
 export interface SequenceLogProbs {
   /** [B, L-1]: entry (b, t) is log p(seq_b[t+1] | seq_b[0..t]); padded entries are 0-weighted via mask. */
@@ -107,11 +107,9 @@ export function completionLogProbs(
       targets[i] = s[t + 1];
     }
   });
-  const raw = model.forward(tokens, B, L, { logitRows: rows }); // [N, V]
-  const logits = T === 1 ? raw : mul(raw, 1 / T);
   // Both stay inside this function: backward may recycle their buffers once it has used them.
-  raw.scratch = raw.requiresGrad;
-  logits.scratch = logits.requiresGrad;
+  const raw = asScratch(model.forward(tokens, B, L, { logitRows: rows })); // [N, V]
+  const logits = T === 1 ? raw : asScratch(mul(raw, 1 / T));
   const out: CompletionLogProbs = { logprobs: tokenLogProbs(logits, targets), counts };
   if (opts.entropy) out.entropy = entropy(logits);
   return out;

@@ -159,6 +159,15 @@ export class Tensor {
 }
 
 /**
+ * Marks an intermediate nobody outside its computation can reach (see Tensor.scratch): backward hands
+ * its buffer back to the pool once used. Parameters (named) and tensors off the tape are left alone.
+ */
+export function asScratch<T extends Tensor>(t: T): T {
+  t.scratch = t.requiresGrad && !t.name;
+  return t;
+}
+
+/**
  * Create an op result. When grad mode is on and some input needs a gradient, the result records its
  * parents and backward closure; otherwise it is a plain constant.
  */

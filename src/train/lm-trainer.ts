@@ -12,7 +12,7 @@ import { scratchScope } from '../tiny/buffer-pool.ts';
 import type { GPT } from '../tiny/gpt.ts';
 import { crossEntropy } from '../tiny/ops-nn.ts';
 import { AdamW, clipGradNorm, cosineSchedule } from '../tiny/optim.ts';
-import { noGrad } from '../tiny/tensor.ts';
+import { asScratch, noGrad } from '../tiny/tensor.ts';
 import type { Tokenizer } from '../tiny/tokenizer.ts';
 import { MetricsLog } from './metrics-log.ts';
 import { resumeTraining, saveInterval } from './restore.ts';
@@ -139,9 +139,8 @@ export async function trainLm(opts: LmTrainOptions): Promise<LmTrainResult> {
     const { inputs, targets, positions, B, T } = collate(order.slice(i, i + opts.batchSize));
     const started = performance.now();
     opt.zeroGrad();
-    const logits = model.forward(inputs, B, T, { positions });
     // Nothing reads the logits after backward: their buffer goes back to the pool for the next step.
-    logits.scratch = logits.requiresGrad;
+    const logits = asScratch(model.forward(inputs, B, T, { positions }));
     const lossT = crossEntropy(logits, targets);
     loss = opts.onLoss ? opts.onLoss(step, lossT.data[0]) : lossT.data[0];
     const where = `last good checkpoint: ${lastSaved > 0 || existsSync(ckptDir) ? `${ckptDir} (step ${lastSaved})` : 'none yet'}`;
