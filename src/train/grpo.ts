@@ -39,11 +39,12 @@ export interface GrpoOptions {
   prompt: (problem: Problem, summary: string | null) => string;
   rc?: RcMode;
   /**
-   * Dynamic sampling (as in DAPO), plain RL only: a step draws problems until `problemsPerStep` of
-   * them have groups that can teach something. Each candidate gets `probe` samples first; one whose
-   * probe samples all score the same (no advantage, no gradient, most likely) is set aside, and a kept
-   * one gets the other groupSize − probe samples after. At most `maxCandidates` problems are probed
-   * per step; a step that finds fewer trains on those it found.
+   * Dynamic sampling (as in DAPO): a step draws problems until it has as many groups that can teach
+   * something as it would train without it (problemsPerStep, times statesPerTrajectory in
+   * reasoning-cache mode, where a group is a state's). Each candidate group gets `probe` samples
+   * first; one whose probe samples all score the same (no advantage, no gradient, most likely) is set
+   * aside, and a kept one gets the other groupSize − probe samples after. At most `maxCandidates`
+   * problems are probed per step; a step that finds fewer groups trains on those it found.
    */
   dynamicSampling?: { probe: number; maxCandidates: number };
   steps: number;
@@ -169,22 +170,23 @@ async function dynamicStep(
       o.grader,
     );
   const order = new Rng(seed).sample(o.problems, Math.max(ds.maxCandidates, o.problemsPerStep));
+  // Groups per step: one per problem, or in reasoning-cache mode one per sampled state.
+  const wanted = o.problemsPerStep * (o.rc ? o.rc.statesPerTrajectory : 1);
   // Probing twice as many problems as are needed per call keeps the sampler's batches full.
   const batch = 2 * o.problemsPerStep;
   const kept: Array<{ group: PromptGroup; probes: Rollout[] }> = [];
   const probeScores: number[] = [];
   let candidates = 0;
-  while (kept.length < o.problemsPerStep && candidates < order.length) {
-    const groups = order
-      .slice(candidates, candidates + batch)
-      .map((p) => ({ problem: p, prompt: o.prompt(p, null) }));
+  while (kept.length < wanted && candidates < order.length) {
+    const picked = order.slice(candidates, candidates + batch);
+    const { groups } = stepGroups(o, picked, deriveSeed(seed, 'candidates', candidates));
     const probes = await draw(groups, ds.probe, candidates);
     for (const r of probes) if (r.score !== null) probeScores.push(r.score / 7);
-    candidates += groups.length;
+    candidates += picked.length;
     groups.forEach((group, g) => {
       const mine = probes.filter((r) => r.group === g);
       const scores = new Set(mine.map((r) => r.score).filter((x) => x !== null));
-      if (scores.size > 1 && kept.length < o.problemsPerStep) kept.push({ group, probes: mine });
+      if (scores.size > 1 && kept.length < wanted) kept.push({ group, probes: mine });
     });
   }
   const groups = kept.map((k) => k.group);
@@ -202,7 +204,6 @@ export async function trainGrpo(
 ): Promise<{ steps: number; checkpoint: string; metrics: string }> {
   if (o.dynamicSampling) {
     const { probe, maxCandidates } = o.dynamicSampling;
-    if (o.rc) throw new InputError('dynamic sampling applies to plain RL, not --reasoning-cache');
     if (!Number.isInteger(probe) || probe < 2 || probe >= o.groupSize)
       throw new InputError(
         `dynamic sampling: probe must be an integer from 2 to groupSize − 1 (${o.groupSize - 1}), got ${probe}`,

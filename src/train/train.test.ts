@@ -204,6 +204,14 @@ describe('GRPO dynamic sampling', () => {
     expect(graded.filter((id) => flat.has(id)).length).toBeGreaterThan(0);
   });
 
+  it('keeps reasoning-cache state groups the same way', async () => {
+    const recs = new MetricsLog((await run('ds-rc', { probe: 2, maxCandidates: 12 }, true)).metrics).read();
+    for (const rec of recs) {
+      expect(rec).toMatchObject({ kept: 3, samples: 18, trained: 18 });
+      expect(rec.rewardMean).toBeCloseTo(0.5, 6);
+    }
+  });
+
   it('logs a step that found nothing to train as such, with no reward rather than 0', async () => {
     const none = problems.filter((p) => flat.has(p.id));
     const recs = new MetricsLog(
@@ -227,7 +235,6 @@ describe('GRPO dynamic sampling', () => {
       /probe must be .*\(5\), got 6/,
     );
     await expect(run('bad2', { probe: 2, maxCandidates: 2 })).rejects.toThrow(/maxCandidates .*\(3\), got 2/);
-    await expect(run('bad3', { probe: 2, maxCandidates: 12 }, true)).rejects.toThrow(/plain RL/);
   });
 });
 
