@@ -116,6 +116,19 @@ describe('dispatcherFetch', () => {
     expect(rest).toBe('data: two\n\n');
   });
 
+  it('ends a stalled event stream with an error when the signal fires mid-stream', async () => {
+    const url = await serve((_req, _body, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('data: one\n\n'); // and then nothing more
+    });
+    const ctrl = new AbortController();
+    const r = await client()(`${url}/`, { signal: ctrl.signal });
+    const reader = r.body!.getReader();
+    await reader.read();
+    setTimeout(() => ctrl.abort(), 20);
+    await expect(reader.read()).rejects.toThrow();
+  });
+
   it('rejects with an AbortError when the signal fires', async () => {
     const url = await serve(() => {}); // never answers
     const ctrl = new AbortController();
