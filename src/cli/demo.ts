@@ -9,8 +9,10 @@ import { InputError } from '../core/errors.ts';
 import { readDemoConfig } from '../train/demo-config.ts';
 import {
   formatFamilySeedTable,
+  formatGainSeedTable,
   formatSeedTable,
   seedMeanFamilyRows,
+  seedMeanGainRows,
   seedMeanRows,
 } from '../train/demo-summary.ts';
 import { runDemo } from '../train/demo.ts';
@@ -85,17 +87,19 @@ export function registerDemo(program: Command): void {
         const runs = [];
         for (const seed of flags.seeds) {
           const r = await runDemo({ ...common, seed, out: join(dir, `seed-${seed}`) });
-          runs.push({ seed, rows: r.rows, families: r.families, seconds: r.seconds });
+          runs.push({ seed, rows: r.rows, families: r.families, gains: r.gains, seconds: r.seconds });
           process.stderr.write(`seed ${seed}: ${r.seconds.toFixed(0)} s\n`);
         }
         const rows = seedMeanRows(runs);
         writeFileSync(join(dir, 'summary-seeds.json'), `${JSON.stringify(rows, null, 2)}\n`);
         const families = seedMeanFamilyRows(runs.map((r) => ({ seed: r.seed, rows: r.families })));
         writeFileSync(join(dir, 'families-seeds.json'), `${JSON.stringify(families, null, 2)}\n`);
+        const gains = seedMeanGainRows(runs.map((r) => ({ seed: r.seed, rows: r.gains })));
+        writeFileSync(join(dir, 'gains-seeds.json'), `${JSON.stringify(gains, null, 2)}\n`);
         if (flags.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
         else
           process.stdout.write(
-            `\nmean score/7 (points of 100) over seeds ${flags.seeds.join(', ')} (each seed in brackets), held-out ${flags.evalSplit} split\n${formatSeedTable(rows)}\n\nby problem family (number of problems in each header)\n${formatFamilySeedTable(families)}\n\nwall time per seed: ${runs.map((r) => `${r.seconds.toFixed(0)} s`).join(', ')}; runs in ${dir}\n`,
+            `\nmean score/7 (points of 100) over seeds ${flags.seeds.join(', ')} (each seed in brackets), held-out ${flags.evalSplit} split\n${formatSeedTable(rows)}\n\nwhat each stage adds over the one before (paired over the same problems; each seed's CI in its summary.md)\n${formatGainSeedTable(gains)}\n\nby problem family (number of problems in each header)\n${formatFamilySeedTable(families)}\n\nwall time per seed: ${runs.map((r) => `${r.seconds.toFixed(0)} s`).join(', ')}; runs in ${dir}\n`,
           );
         return;
       }
@@ -103,7 +107,7 @@ export function registerDemo(program: Command): void {
       if (flags.json) process.stdout.write(`${JSON.stringify(r.rows, null, 2)}\n`);
       else {
         process.stdout.write(
-          `\nmean score/7 (points of 100) with 95% bootstrap CI, held-out ${flags.evalSplit} split, seed ${flags.seed}\n${r.table}\n`,
+          `\nmean score/7 (points of 100) with 95% bootstrap CI, held-out ${flags.evalSplit} split, seed ${flags.seed}\n${r.table}\n\nwhat each stage adds over the one before, with a paired 95% bootstrap CI over the same problems\n${r.gainTable}\n`,
         );
         process.stdout.write(
           `\nwall time ${r.seconds.toFixed(0)} s; summary.json, plots and report.html in ${r.dir}\n`,

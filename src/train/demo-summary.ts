@@ -58,7 +58,67 @@ export function demoRows(
   return rows;
 }
 
+export interface GainRow {
+  /** "rl − sft": the later stage and the one before it. */
+  stage: string;
+  scaffold: string;
+  split: 'short' | 'long' | 'all';
+  /** Mean over problems scored at both stages of the difference in score/7 (in [−1, 1]); null with none. */
+  mean: number | null;
+  /** Paired 95% bootstrap CI: each resample draws problems once for both stages. Null with no problems. */
+  ci: [number, number] | null;
+  /** Problems scored at both stages; of them, how many scored higher and lower at the later stage. */
+  n: number;
+  higher: number;
+  lower: number;
+}
+
+/**
+ * What each stage adds over the one before it, per scaffold and split, paired over the same problems:
+ * the two stages are scored on one problem set, so the gain's CI is that of the per-problem
+ * differences, much narrower than two separate CIs suggest.
+ */
+export function gainRows(
+  results: ReadonlyArray<{ stage: string; scaffold: string; scores: Map<string, number> }>,
+  problems: readonly Problem[],
+  seed: number,
+): GainRow[] {
+  const rows: GainRow[] = [];
+  for (const scaffold of new Set(results.map((r) => r.scaffold))) {
+    const stages = results.filter((r) => r.scaffold === scaffold);
+    for (let i = 1; i < stages.length; i++) {
+      const [before, after] = [stages[i - 1], stages[i]];
+      for (const split of ['short', 'long', 'all'] as const) {
+        const diffs: number[] = [];
+        for (const p of problems) {
+          if (split !== 'all' && metaOf(p)?.length !== split) continue;
+          const a = before.scores.get(p.id);
+          const b = after.scores.get(p.id);
+          if (a !== undefined && b !== undefined) diffs.push((b - a) / 7);
+        }
+        const ci = bootstrapCi(diffs, { seed });
+        rows.push({
+          stage: `${after.stage} − ${before.stage}`,
+          scaffold,
+          split,
+          mean: diffs.length ? diffs.reduce((x, y) => x + y, 0) / diffs.length : null,
+          ci: ci ? [ci.low, ci.high] : null,
+          n: diffs.length,
+          higher: diffs.filter((d) => d > 0).length,
+          lower: diffs.filter((d) => d < 0).length,
+        });
+      }
+    }
+  }
+  return rows;
+}
+
 const pct = (x: number) => (100 * x).toFixed(1).padStart(5);
+/** Points of 100 with a sign; a value that rounds to 0.0 reads +0.0. */
+const signed = (x: number) => {
+  const v = (100 * x).toFixed(1);
+  return (Number(v) < 0 ? `−${v.slice(1)}` : `+${v.replace('-', '')}`).padStart(6);
+};
 
 /**
  * Markdown table with one line per stage × scaffold (in first-seen order) and one column per key:
@@ -143,6 +203,49 @@ function familyTable<R extends { stage: string; scaffold: string; family: string
 /** Markdown table: one line per stage × scaffold, columns short / long / all as "mean [low, high]" in points of 100. */
 export function formatTable(rows: readonly SummaryRow[]): string {
   return stageTable(rows, (r) => `${pct(r.mean)} [${pct(r.ci[0])}, ${pct(r.ci[1])}]`);
+}
+
+/** Markdown table of stage gains: "+gain [low, high]" in points of 100, per scaffold and split. */
+export function formatGainTable(rows: readonly GainRow[]): string {
+  return stageTable(rows, (r) =>
+    r.mean !== null && r.ci ? `${signed(r.mean)} [${signed(r.ci[0])}, ${signed(r.ci[1])}]` : '-',
+  ).replace('| stage |', '| gain |');
+}
+
+export interface GainSeedRow {
+  stage: string;
+  scaffold: string;
+  split: 'short' | 'long' | 'all';
+  /** Mean over seeds of each seed's paired gain; null when some seed had no problem to pair. */
+  mean: number | null;
+  perSeed: Array<number | null>;
+  seeds: number[];
+}
+
+/** Mean over several demo runs (one per seed) of each stage gain. */
+export function seedMeanGainRows(
+  runs: ReadonlyArray<{ seed: number; rows: readonly GainRow[] }>,
+): GainSeedRow[] {
+  const seeds = runs.map((x) => x.seed);
+  return acrossSeeds(runs, (r) => r.split).map(({ row, perSeed }) => ({
+    stage: row.stage,
+    scaffold: row.scaffold,
+    split: row.split,
+    mean: perSeed.some((v) => v === null)
+      ? null
+      : (perSeed as number[]).reduce((a, b) => a + b, 0) / perSeed.length,
+    perSeed,
+    seeds,
+  }));
+}
+
+/** Markdown table of gain seed means: "+mean (seed 1 / seed 2 / …)" in points of 100. */
+export function formatGainSeedTable(rows: readonly GainSeedRow[]): string {
+  return stageTable(rows, (r) =>
+    r.mean === null
+      ? '-'
+      : `${signed(r.mean)} (${r.perSeed.map((v) => (v === null ? '-' : signed(v).trim())).join(' / ')})`,
+  ).replace('| stage |', '| gain |');
 }
 
 export interface SeedRow {

@@ -27,11 +27,14 @@ import {
 import { type DemoConfig, type DemoOverrides, FULL_DEMO, QUICK_DEMO, withOverrides } from './demo-config.ts';
 import {
   type FamilyRow,
+  type GainRow,
   type SummaryRow,
   demoRows,
   familyRows,
   formatFamilyTable,
+  formatGainTable,
   formatTable,
+  gainRows,
   readScores,
 } from './demo-summary.ts';
 import { writeDemoPlots } from './demo-plots.ts';
@@ -69,7 +72,10 @@ export interface DemoResult {
   rows: SummaryRow[];
   /** Mean score per problem family (short chains, long chains, cases, two roads). */
   families: FamilyRow[];
+  /** What each stage adds over the one before, paired over the same problems. */
+  gains: GainRow[];
   table: string;
+  gainTable: string;
   seconds: number;
   turnBudget: number;
 }
@@ -264,12 +270,15 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   writeFileSync(join(dir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   const families = familyRows(scores, evalProblems);
   writeFileSync(join(dir, 'families.json'), `${JSON.stringify(families, null, 2)}\n`);
+  const gains = gainRows(scores, evalProblems, seed);
+  writeFileSync(join(dir, 'gains.json'), `${JSON.stringify(gains, null, 2)}\n`);
   await writeDemoPlots({ dir, stages: STAGES, scores, problems: evalProblems, evalDirs });
   const seconds = (performance.now() - started) / 1000;
   const table = formatTable(summary);
+  const gainTable = formatGainTable(gains);
   writeFileSync(
     join(dir, 'summary.md'),
-    `# qed demo (seed ${seed}${opts.quick ? ', quick' : ''}${evalSplit === 'test' ? '' : `, ${evalSplit} split`})\n\nMean score/7 in points of 100 (summary.json holds it as a fraction), 95% bootstrap CI over ${evalSplit} problems. Summarizer: ${SUMMARIZER_NAME}. Wall time ${seconds.toFixed(0)} s${resumed ? ' (of the resumed process)' : ''}.\n\n${table}\n\nMean score by problem family, points of 100 (the number of problems in each header):\n\n${formatFamilyTable(families)}\n`,
+    `# qed demo (seed ${seed}${opts.quick ? ', quick' : ''}${evalSplit === 'test' ? '' : `, ${evalSplit} split`})\n\nMean score/7 in points of 100 (summary.json holds it as a fraction), 95% bootstrap CI over ${evalSplit} problems. Summarizer: ${SUMMARIZER_NAME}. Wall time ${seconds.toFixed(0)} s${resumed ? ' (of the resumed process)' : ''}.\n\n${table}\n\nWhat each stage adds over the one before, points of 100, with a paired 95% bootstrap CI over the same problems (gains.json):\n\n${gainTable}\n\nMean score by problem family, points of 100 (the number of problems in each header):\n\n${formatFamilyTable(families)}\n`,
   );
-  return { dir, rows: summary, families, table, seconds, turnBudget: budget };
+  return { dir, rows: summary, families, gains, table, gainTable, seconds, turnBudget: budget };
 }

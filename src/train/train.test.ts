@@ -324,6 +324,14 @@ describe('qed demo --quick', () => {
       expect(row.ci[0]).toBeLessThanOrEqual(row.mean + 1e-9);
     }
     expect(r.table).toMatch(/\| rc-rl \| reasoning-cache \|/);
+    // Each stage's gain over the one before, paired over the same problems, agrees with the summary.
+    const gains = JSON.parse(readFileSync(join(out, 'gains.json'), 'utf8')) as typeof r.gains;
+    expect(gains).toHaveLength(3 * 2 * 3);
+    const mean = (stage: string) =>
+      rows.find((x) => x.stage === stage && x.scaffold === 'pure' && x.split === 'all')!.mean;
+    const rlGain = gains.find((g) => g.stage === 'rl − sft' && g.scaffold === 'pure' && g.split === 'all')!;
+    expect(rlGain.mean).toBeCloseTo(mean('rl') - mean('sft'), 9);
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain('| rc-rl − rl | reasoning-cache |');
     expect(readFileSync(join(out, 'training-curves.svg'), 'utf8')).toMatch(/^<svg/);
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/score-by-difficulty|<svg/);
   }, 110_000);
