@@ -43,6 +43,16 @@ describe('qed demo', () => {
     }>;
     expect(rows.map((x) => x.perSeed[1])).toEqual(one.map((x) => x.mean));
     expect(r.stdout).toMatch(/over seeds 3, 4/);
+    // the stage gains over seeds, each seed's from its gains.json
+    const gains = JSON.parse(readFileSync(join(out, 'gains-seeds.json'), 'utf8')) as Array<{
+      stage: string;
+      perSeed: Array<number | null>;
+    }>;
+    const seed3 = JSON.parse(readFileSync(join(out, 'seed-3', 'gains.json'), 'utf8')) as Array<{
+      mean: number | null;
+    }>;
+    expect(gains.map((g) => g.perSeed[0])).toEqual(seed3.map((g) => g.mean));
+    expect(r.stdout).toMatch(/\| rl − sft \| pure \|/);
     // the same, per problem family, and each seed's families in its summary.md
     const families = JSON.parse(readFileSync(join(out, 'families-seeds.json'), 'utf8')) as Array<{
       family: string;
