@@ -222,6 +222,13 @@ export interface GainSeedRow {
   seeds: number[];
 }
 
+/** The mean of per-seed values, or null when some seed has none. */
+function meanOrNull(values: ReadonlyArray<number | null>): number | null {
+  return values.some((v) => v === null)
+    ? null
+    : (values as number[]).reduce((a, b) => a + b, 0) / values.length;
+}
+
 /** Mean over several demo runs (one per seed) of each stage gain. */
 export function seedMeanGainRows(
   runs: ReadonlyArray<{ seed: number; rows: readonly GainRow[] }>,
@@ -231,9 +238,7 @@ export function seedMeanGainRows(
     stage: row.stage,
     scaffold: row.scaffold,
     split: row.split,
-    mean: perSeed.some((v) => v === null)
-      ? null
-      : (perSeed as number[]).reduce((a, b) => a + b, 0) / perSeed.length,
+    mean: meanOrNull(perSeed),
     perSeed,
     seeds,
   }));
@@ -315,9 +320,7 @@ export function seedMeanFamilyRows(
     scaffold: row.scaffold,
     family: row.family,
     n: row.n,
-    mean: perSeed.some((v) => v === null)
-      ? null
-      : (perSeed as number[]).reduce((a, b) => a + b, 0) / perSeed.length,
+    mean: meanOrNull(perSeed),
     perSeed,
     seeds,
   }));
