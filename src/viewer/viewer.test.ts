@@ -13,7 +13,10 @@ import { startViewer } from './server.ts';
 import type { Viewer } from './server.ts';
 
 // Names that exist in the page: the callbacks handed to page.evaluate/waitForFunction run in Chromium.
-declare const document: { querySelector(selector: string): { textContent: string | null } | null };
+declare const document: {
+  querySelector(selector: string): { textContent: string | null } | null;
+  getElementById(id: string): { dataset: Record<string, string | undefined> } | null;
+};
 declare const location: { hash: string };
 declare const window: { __pwned?: number };
 declare function getComputedStyle(node: unknown): { fontFamily: string };
@@ -79,6 +82,12 @@ describe.skipIf(!hasBrowser)('qed view in headless Chromium', () => {
     await viewer?.close();
   });
 
+  /** Opens a view and waits until the app shows it (the page keeps the last view until then). */
+  async function open(hash: string): Promise<void> {
+    await page.goto(`${viewer.url}${hash}`);
+    await page.waitForFunction((h) => document.getElementById('app')?.dataset.route === h, hash);
+  }
+
   it('serves a 10k-attempt run and shows the first page of problems quickly', async () => {
     expect(viewer.index.rows).toHaveLength(10_000);
     expect(loadMs).toBeLessThan(10_000);
@@ -98,8 +107,7 @@ describe.skipIf(!hasBrowser)('qed view in headless Chromium', () => {
   });
 
   it('filters problems by category and score, and samples by status', async () => {
-    await page.goto(`${viewer.url}#/`);
-    await page.waitForSelector('[data-testid=problem-row]');
+    await open('#/');
     await page.selectOption('select[data-filter=category]', 'Geometry');
     await page.waitForFunction(() =>
       document.querySelector('[data-testid=page-info]')?.textContent?.endsWith('of 156'),
@@ -121,10 +129,7 @@ describe.skipIf(!hasBrowser)('qed view in headless Chromium', () => {
     expect(means.every((m) => m >= 5.5)).toBe(true);
 
     const graderErrors = runLog.samples.filter((s) => s.grade?.score === null).length;
-    await page.goto(`${viewer.url}#/samples?status=grader-error`);
-    await page.waitForFunction(() =>
-      document.querySelector('[data-testid=page-info]')?.textContent?.includes(' of '),
-    );
+    await open('#/samples?status=grader-error');
     expect(await page.textContent('[data-testid=page-info]')).toMatch(new RegExp(` of ${graderErrors}$`));
     const statuses = await page.$$eval('[data-testid=sample-row] td:nth-child(4)', (tds) =>
       tds.map((t) => t.textContent),
@@ -133,7 +138,7 @@ describe.skipIf(!hasBrowser)('qed view in headless Chromium', () => {
   });
 
   it('navigates problem → attempt turn by turn with KaTeX math and the grading guidelines', async () => {
-    await page.goto(`${viewer.url}#/`);
+    await open('#/');
     await page.click('[data-testid=problem-row] >> nth=1 >> a');
     await page.waitForSelector('[data-testid=statement] .katex');
     expect(await page.textContent('[data-testid=problem-title]')).toContain('P-0002');
@@ -154,9 +159,25 @@ describe.skipIf(!hasBrowser)('qed view in headless Chromium', () => {
     );
   });
 
+  it('shows the latest view when an older one answers after it (quick next / prev)', async () => {
+    await page.route('**/api/sample/3', async (r) => {
+      await new Promise((ok) => setTimeout(ok, 400));
+      await r.continue();
+    });
+    try {
+      await page.goto(`${viewer.url}#/sample/3`); // its data arrives last
+      await open('#/sample/4');
+      await new Promise((ok) => setTimeout(ok, 600)); // sample 3's answer has come and been dropped
+      const { problemId, sampleIndex } = runLog.samples[4].attempt;
+      expect(await page.textContent('[data-testid=sample-title]')).toContain(`${problemId}#${sampleIndex}`);
+      expect(await page.evaluate(() => location.hash)).toBe('#/sample/4');
+    } finally {
+      await page.unroute('**/api/sample/3');
+    }
+  });
+
   it('shows <script> and onerror HTML from a model as text and runs none of it', async () => {
-    await page.goto(`${viewer.url}#/sample/0`);
-    await page.waitForSelector('[data-testid=final-proof] .katex');
+    await open('#/sample/0');
     const proof = await page.textContent('[data-testid=final-proof]');
     expect(proof).toContain('<script>window.__pwned = 1</script>');
     expect(proof).toContain('<img src=x onerror="window.__pwned = 2">');

@@ -48,7 +48,13 @@ function scoreChip(score) {
 }
 const link = (href, text, attrs = {}) => el('a', { href, ...attrs }, text);
 
+// Each route renders once its data has arrived; a route that finishes after a newer one started (quick
+// clicks on next / prev) is dropped rather than shown over it. #app's data-route names the hash shown.
+let routeId = 0;
+
 function route() {
+  const id = ++routeId;
+  const shown = location.hash || '#/';
   const hash = location.hash.replace(/^#/, '') || '/';
   const [path, query = ''] = hash.split('?');
   const params = new URLSearchParams(query);
@@ -58,7 +64,13 @@ function route() {
   else if (m && m[1] === 'sample') view = sampleView(Number(m[2]));
   else if (path === '/samples') view = samplesView(params);
   else view = problemsView(params);
-  view.catch((e) => show(el('p', { class: 'error' }, String(e.message ?? e))));
+  view
+    .catch((e) => [el('p', { class: 'error' }, String(e.message ?? e))])
+    .then((parts) => {
+      if (id !== routeId) return;
+      show(parts);
+      app.dataset.route = shown;
+    });
 }
 
 function setParams(base, params) {
@@ -177,7 +189,7 @@ async function problemsView(params) {
       el('td', { class: 'muted' }, p.preview),
     ),
   );
-  show(
+  return [
     el('h2', {}, `Problems (${info.metrics.problems ?? page.total})`),
     filterBar('/', params, info, { search: true }),
     pager('/', params, page),
@@ -197,7 +209,7 @@ async function problemsView(params) {
       ),
       el('tbody', {}, rows),
     ),
-  );
+  ];
 }
 
 function samplesTable(items, showProblem = true) {
@@ -238,12 +250,12 @@ function samplesTable(items, showProblem = true) {
 
 async function samplesView(params) {
   const [info, page] = await Promise.all([run(), api(`/api/samples?${apiQuery(params)}`)]);
-  show(
+  return [
     el('h2', {}, `Samples (${info.samples})`),
     filterBar('/samples', params, info, { status: true }),
     pager('/samples', params, page),
     samplesTable(page.items),
-  );
+  ];
 }
 
 function problemCards(p) {
@@ -330,7 +342,7 @@ async function problemView(id, params) {
     api(`/api/problem/${encodeURIComponent(id)}`),
     api(`/api/samples?${apiQuery(params, { problem: id })}`),
   ]);
-  show(
+  return [
     el('p', {}, link('#/', '← problems')),
     el('h2', { 'data-testid': 'problem-title' }, id, ' ', scoreChip(p.summary?.mean ?? null)),
     ...problemCards(p),
@@ -338,7 +350,7 @@ async function problemView(id, params) {
     filterBar(base, params, info, { status: true }),
     pager(base, params, page),
     samplesTable(page.items, false),
-  );
+  ];
 }
 
 function usageText(u) {
@@ -410,7 +422,7 @@ async function sampleView(i) {
           : null,
       )
     : el('div', { class: 'card muted' }, 'Not graded.');
-  show(
+  return [
     el(
       'p',
       {},
@@ -432,7 +444,7 @@ async function sampleView(i) {
       rendered(s.finalProofHtml),
     ),
     judge,
-  );
+  ];
 }
 
 async function header() {
