@@ -82,7 +82,7 @@ export function registerRl(program: Command): void {
     )
     .option(
       '--dynamic-sampling <probe>',
-      'draw <probe> samples per problem first and train only problems whose probe scores differ',
+      'draw <probe> samples per problem first (2 to --group-size) and train only problems whose probe scores differ',
       nonNegative('--dynamic-sampling', true),
     )
     .option(

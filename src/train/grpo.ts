@@ -43,7 +43,8 @@ export interface GrpoOptions {
    * something as it would train without it (problemsPerStep, times statesPerTrajectory in
    * reasoning-cache mode, where a group is a state's). Each candidate group gets `probe` samples
    * first; one whose probe samples all score the same (no advantage, no gradient, most likely) is set
-   * aside, and a kept one gets the other groupSize − probe samples after. At most `maxCandidates`
+   * aside, and a kept one gets the other groupSize − probe samples after (probe = groupSize filters
+   * whole groups, as DAPO does, at the cost of sampling every candidate in full). At most `maxCandidates`
    * problems are probed per step; a step that finds fewer groups trains on those it found.
    */
   dynamicSampling?: { probe: number; maxCandidates: number };
@@ -190,7 +191,9 @@ async function dynamicStep(
     });
   }
   const groups = kept.map((k) => k.group);
-  const rest = groups.length ? await draw(groups, o.groupSize - ds.probe, 'rest') : [];
+  // probe = groupSize probes whole groups (DAPO's filter): nothing is left to draw.
+  const rest =
+    groups.length && ds.probe < o.groupSize ? await draw(groups, o.groupSize - ds.probe, 'rest') : [];
   const rollouts = kept.flatMap((k, g) => [
     ...k.probes.map((r) => ({ ...r, group: g })),
     ...rest.filter((r) => r.group === g),
@@ -204,9 +207,9 @@ export async function trainGrpo(
 ): Promise<{ steps: number; checkpoint: string; metrics: string }> {
   if (o.dynamicSampling) {
     const { probe, maxCandidates } = o.dynamicSampling;
-    if (!Number.isInteger(probe) || probe < 2 || probe >= o.groupSize)
+    if (!Number.isInteger(probe) || probe < 2 || probe > o.groupSize)
       throw new InputError(
-        `dynamic sampling: probe must be an integer from 2 to groupSize − 1 (${o.groupSize - 1}), got ${probe}`,
+        `dynamic sampling: probe must be an integer from 2 to groupSize (${o.groupSize}), got ${probe}`,
       );
     if (!Number.isInteger(maxCandidates) || maxCandidates < o.problemsPerStep)
       throw new InputError(

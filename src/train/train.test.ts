@@ -204,6 +204,17 @@ describe('GRPO dynamic sampling', () => {
     expect(graded.filter((id) => flat.has(id)).length).toBeGreaterThan(0);
   });
 
+  it('with probe = groupSize, filters whole groups (DAPO) and draws nothing more', async () => {
+    graded.length = 0;
+    const recs = new MetricsLog((await run('ds-whole', { probe: 6, maxCandidates: 12 })).metrics).read();
+    for (const rec of recs) {
+      expect(rec).toMatchObject({ kept: 3, samples: 18, trained: 18 });
+      expect(rec.rewardMean).toBeCloseTo(0.5, 6);
+    }
+    // Every grading was a probe: 6 per candidate, none drawn after.
+    expect(graded.length).toBe(6 * recs.reduce((n, rec) => n + (rec.candidates as number), 0));
+  });
+
   it('keeps reasoning-cache state groups the same way', async () => {
     const recs = new MetricsLog((await run('ds-rc', { probe: 2, maxCandidates: 12 }, true)).metrics).read();
     for (const rec of recs) {
@@ -231,8 +242,8 @@ describe('GRPO dynamic sampling', () => {
   });
 
   it('refuses settings it cannot honour, naming them', async () => {
-    await expect(run('bad1', { probe: 6, maxCandidates: 12 })).rejects.toThrow(
-      /probe must be .*\(5\), got 6/,
+    await expect(run('bad1', { probe: 7, maxCandidates: 12 })).rejects.toThrow(
+      /probe must be .*\(6\), got 7/,
     );
     await expect(run('bad2', { probe: 2, maxCandidates: 2 })).rejects.toThrow(/maxCandidates .*\(3\), got 2/);
   });
