@@ -19,12 +19,15 @@ const base = {
   config: { font: 'Helvetica, Arial, sans-serif', axis: { labelLimit: 320 }, legend: { labelLimit: 320 } },
 } as const;
 
-/** Renders a vega-lite spec to an SVG string; namespace URLs are dropped (not needed inline in HTML). */
-export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+/**
+ * Renders a vega-lite spec to an SVG string. Inline in HTML the namespace URLs are not needed and are
+ * dropped; a standalone .svg file keeps them, without which browsers and viewers show it as plain XML.
+ */
+export async function renderSvg(spec: TopLevelSpec, opts: { standalone?: boolean } = {}): Promise<string> {
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   try {
     const svg = await view.toSVG();
-    return svg.replace(/ xmlns(:xlink)?="[^"]*"/g, '');
+    return opts.standalone ? svg : svg.replace(/ xmlns(:xlink)?="[^"]*"/g, '');
   } finally {
     view.finalize();
   }

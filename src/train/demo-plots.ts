@@ -39,10 +39,21 @@ export async function writeDemoPlots(p: PlotInput): Promise<string[]> {
       if (typeof reward === 'number') curve.push({ stage, step: r.step, value: reward, metric: 'reward' });
     }
   }
+  // Each metric row gets its own step axis (SFT runs ~2,000 steps, RL 150), and rewards are a moving
+  // mean over the last 10 steps: RL's per-step reward, from 64–100 samples, is too noisy to read raw.
   const curves: TopLevelSpec = {
     ...base,
-    title: 'Training curves',
+    title: { text: 'Training curves', subtitle: 'reward: moving mean over 10 steps' },
     data: { values: curve },
+    transform: [
+      {
+        window: [{ op: 'mean', field: 'value', as: 'smoothed' }],
+        frame: [-9, 0],
+        groupby: ['stage', 'metric'],
+        sort: [{ field: 'step' }],
+      },
+      { calculate: "datum.metric === 'reward' ? datum.smoothed : datum.value", as: 'shown' },
+    ],
     facet: { row: { field: 'metric', type: 'nominal' } },
     spec: {
       width: 480,
@@ -50,11 +61,11 @@ export async function writeDemoPlots(p: PlotInput): Promise<string[]> {
       mark: { type: 'line', point: false },
       encoding: {
         x: { field: 'step', type: 'quantitative' },
-        y: { field: 'value', type: 'quantitative' },
+        y: { field: 'shown', type: 'quantitative', title: 'value' },
         color: { field: 'stage', type: 'nominal' },
       },
     },
-    resolve: { scale: { y: 'independent' } },
+    resolve: { scale: { x: 'independent', y: 'independent' } },
   } as TopLevelSpec;
   const byDiff: Array<{ stage: string; scaffold: string; difficulty: string; score: number }> = [];
   for (const r of p.scores) {
@@ -95,7 +106,7 @@ export async function writeDemoPlots(p: PlotInput): Promise<string[]> {
     ['score-by-difficulty.svg', difficulty],
   ] as const) {
     const path = join(p.dir, name);
-    writeFileSync(path, await renderSvg(spec));
+    writeFileSync(path, await renderSvg(spec, { standalone: true }));
     files.push(path);
   }
   const report = await writeReport({

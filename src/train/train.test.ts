@@ -343,7 +343,10 @@ describe('qed demo --quick', () => {
     const rlGain = gains.find((g) => g.stage === 'rl − sft' && g.scaffold === 'pure' && g.split === 'all')!;
     expect(rlGain.mean).toBeCloseTo(mean('rl') - mean('sft'), 9);
     expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain('| rc-rl − rl | reasoning-cache |');
-    expect(readFileSync(join(out, 'training-curves.svg'), 'utf8')).toMatch(/^<svg/);
+    // A standalone file: without the SVG namespace a browser shows it as plain XML.
+    expect(readFileSync(join(out, 'training-curves.svg'), 'utf8')).toMatch(
+      /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/,
+    );
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/score-by-difficulty|<svg/);
   }, 110_000);
 
