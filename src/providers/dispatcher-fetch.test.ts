@@ -129,6 +129,12 @@ describe('dispatcherFetch', () => {
     await expect(reader.read()).rejects.toThrow();
   });
 
+  it('refuses a request body it does not support, naming its type', async () => {
+    await expect(client()('http://127.0.0.1:9/', { method: 'POST', body: new FormData() })).rejects.toThrow(
+      /unsupported request body \(\[object FormData\]\)/,
+    );
+  });
+
   it('rejects with an AbortError when the signal fires', async () => {
     const url = await serve(() => {}); // never answers
     const ctrl = new AbortController();

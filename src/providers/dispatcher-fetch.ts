@@ -30,12 +30,17 @@ export function dispatcherFetch(agent: Dispatcher): typeof fetch {
   const dispatcher = agent.compose(interceptors.redirect({ maxRedirections: 5 }));
   return (async (input: string | URL | { url: string }, init: Init = {}) => {
     const url = new URL(typeof input === 'object' && 'url' in input ? input.url : String(input));
+    // The client sends JSON text; other bodies (form uploads, streams) are not needed and not supported.
+    if (init.body != null && typeof init.body !== 'string' && !(init.body instanceof Uint8Array))
+      throw new TypeError(
+        `dispatcherFetch: unsupported request body (${Object.prototype.toString.call(init.body)})`,
+      );
     const res = await dispatcher.request({
       origin: url.origin,
       path: `${url.pathname}${url.search}`,
       method: (init.method ?? 'GET') as Dispatcher.HttpMethod,
       headers: headerPairs(init.headers),
-      body: (init.body ?? null) as string | null,
+      body: (init.body ?? null) as string | Uint8Array | null,
       signal: init.signal ?? undefined,
     });
     const headers = new Headers();
