@@ -42,7 +42,7 @@ export {
   type CompletionLogProbs,
   type SequenceLogProbs,
 } from './logprobs.ts';
-// Tokenizer, checkpoints and HF interop (byte-level BPE, safetensors, HF GPT-2 export/import).
+// Tokenizer, checkpoints and HF interop (byte-level BPE, safetensors, HF GPT-2 / GPT-NeoX export and import).
 export * from './tokenizer.ts';
 export * from './tokenizer-train.ts';
 export * from './tokenizer-hf.ts';
@@ -51,3 +51,4 @@ export * from './safetensors.ts';
 export * from './checkpoint.ts';
 export * from './checkpoint-hf.ts';
 export * from './hf-export.ts';
+export * from './hf-neox.ts';
