@@ -5,20 +5,12 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { QED_BIN, runQed } from './qed-process.fixture.ts';
 
-const QED = fileURLToPath(new URL('../../bin/qed.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'qed-demo-cli-'));
 
-function qed(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [QED, ...args]);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
-}
+const qed = (args: string[]) => runQed(args);
 
 describe('qed demo', () => {
   it('--seeds runs each seed and reports the mean over seeds', async () => {
@@ -72,7 +64,7 @@ describe('qed demo', () => {
     const straight = join(dir, 'straight');
     expect((await qed([...args, '--out', straight])).code).toBe(0);
     const killed = join(dir, 'killed');
-    const child = spawn(process.execPath, [QED, ...args, '--out', killed]);
+    const child = spawn(process.execPath, [QED_BIN, ...args, '--out', killed]);
     const exited = new Promise((resolve) => child.on('exit', resolve));
     const sftLog = join(killed, 'sft', 'metrics.jsonl');
     const lines = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8').trim().split('\n').length : 0);

@@ -2,12 +2,11 @@
 // mock OpenAI server, whose scripted policy answers each problem with its gold answer, a wrong
 // answer, an answer the checker cannot decide, or nothing. Accuracy, rates and per-group figures in
 // run.json and the printed summary must match the script exactly; then the same with an LLM fallback.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runQed } from './qed-process.fixture.ts';
 import type { Problem } from '../core/problem.ts';
 import { RunLogSchema } from '../core/run-log.ts';
 import { imoBenchFile } from '../data/imo-bench-files.ts';
@@ -15,7 +14,6 @@ import { loadProblems } from '../data/index.ts';
 import type { AnswerMetrics } from '../eval/index.ts';
 import { startMockServer, type MockRequest, type MockServer } from '../server/mock-openai-server.ts';
 
-const QED = fileURLToPath(new URL('../../bin/qed.js', import.meta.url));
 const DATASET = imoBenchFile('answerbench_v2.csv');
 
 type Plan = 'correct' | 'wrong' | 'undecided' | 'no-answer';
@@ -60,17 +58,8 @@ beforeAll(async () => {
 });
 afterAll(async () => server?.close());
 
-function qed(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [QED, 'eval', ...args], {
-    env: { ...process.env, OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'test' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
-}
+const qed = (args: string[]) =>
+  runQed(['eval', ...args], { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'test' });
 
 /** What the script implies for a set of problems (one sample each). */
 function expected(ps: Problem[]) {

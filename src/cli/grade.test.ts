@@ -1,35 +1,20 @@
 // `qed grade` end to end through the CLI: attempts and a dataset on disk, the judge behind the mock
 // HTTP server answering garbage for 30% of calls. Grades on the 0/1/6/7 scale, failures recorded and
 // counted, the mean over graded attempts only, generation failures never sent to the judge.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runQed } from './qed-process.fixture.ts';
 import { createMockJudgeOrProver } from '../grading/mock-judge.ts';
 import { startMockServer, type MockServer } from '../server/mock-openai-server.ts';
 
-const QED = fileURLToPath(new URL('../../bin/qed.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'qed-grade-cli-'));
 const respond = createMockJudgeOrProver({ garbageRate: 0.3, seed: 3 });
 let server: MockServer;
 
-function qed(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [QED, ...args], {
-    env: {
-      ...process.env,
-      OPENAI_BASE_URL: server.url,
-      OPENAI_API_KEY: 'k',
-      QED_CACHE_DIR: join(dir, 'cache'),
-    },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
-}
+const qed = (args: string[]) =>
+  runQed(args, { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'k', QED_CACHE_DIR: join(dir, 'cache') });
 
 beforeAll(async () => {
   server = await startMockServer({ respond });

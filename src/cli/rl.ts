@@ -2,6 +2,7 @@
 // programmatic grader or an LLM judge through a provider; `--reasoning-cache` trains refinement turns
 // from (problem + summary) states. Library: trainGrpo in src/train/grpo.ts.
 import type { Command } from 'commander';
+import { InputError } from '../core/errors.ts';
 import { nonNegative, positive } from './number-options.ts';
 import type { Problem } from '../core/problem.ts';
 import { loadProblems } from '../data/index.ts';
@@ -96,6 +97,14 @@ export function registerRl(program: Command): void {
     .option('--json', 'print the result as JSON on stdout')
     .option('--quiet', 'no progress bar')
     .action(async (f: RlFlags) => {
+      if (f.dynamicSampling !== undefined && (f.dynamicSampling < 2 || f.dynamicSampling > f.groupSize))
+        throw new InputError(
+          `--dynamic-sampling must be from 2 to --group-size (${f.groupSize}), got ${f.dynamicSampling}`,
+        );
+      if (f.maxCandidates !== undefined && f.maxCandidates < f.problemsPerStep)
+        throw new InputError(
+          `--max-candidates must be at least --problems-per-step (${f.problemsPerStep}), got ${f.maxCandidates}`,
+        );
       const ck = await loadCheckpoint(f.init);
       const problems: Problem[] = f.problems
         ? await loadProblems(f.problems)
