@@ -1,34 +1,19 @@
 // `qed mock-server --judge --garbage R` from the shell: one server plays prover and (garbage-prone)
 // judge over HTTP, and `qed eval` against it retries unparseable judge replies and records a grader
 // failure (never a 0) when every try is garbage. `--garbage` without `--judge` is refused.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { RunLogSchema } from '../core/run-log.ts';
 import { imoBenchFile } from '../data/imo-bench-files.ts';
+import { startQed } from './qed-process.fixture.ts';
 
-const QED = fileURLToPath(new URL('../../bin/qed.js', import.meta.url));
 const DATASET = imoBenchFile('proofbench_v2.csv');
 
 function qed(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [QED, ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('exit', (code) => resolve({ code, stdout, stderr })),
-  );
-  const line = new Promise<string>((resolve) =>
-    child.stdout.on('data', () => stdout.includes('\n') && resolve(stdout.split('\n')[0])),
-  );
-  return { child, done, line };
+  const { child, done, firstLine } = startQed(args, env);
+  return { child, done, line: firstLine };
 }
 
 describe('qed mock-server --judge', () => {
