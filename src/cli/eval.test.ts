@@ -1,17 +1,15 @@
 // `qed eval` as a user runs it: a child process against the mock OpenAI server, killed with SIGKILL
 // mid-run and continued with --resume; and a run through a server that fails 20% of requests, then
 // completed with --resume --retry-failed.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRecords } from '../core/record-log.ts';
 import { RunLogSchema } from '../core/run-log.ts';
 import { startMockServer, type MockServer, type MockRequest } from '../server/mock-openai-server.ts';
+import { startQed } from './qed-process.fixture.ts';
 
-const QED = fileURLToPath(new URL('../../bin/qed.js', import.meta.url));
 const N = 24;
 
 let server: MockServer;
@@ -43,23 +41,8 @@ function dataset(): string {
   return file;
 }
 
-function qed(args: string[], baseUrl = server.url) {
-  const child = spawn(process.execPath, [QED, 'eval', ...args], {
-    env: { ...process.env, OPENAI_BASE_URL: baseUrl, OPENAI_API_KEY: 'test' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const done = new Promise<{
-    code: number | null;
-    signal: NodeJS.Signals | null;
-    stdout: string;
-    stderr: string;
-  }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
-  return { child, done };
-}
+const qed = (args: string[], baseUrl = server.url) =>
+  startQed(['eval', ...args], { OPENAI_BASE_URL: baseUrl, OPENAI_API_KEY: 'test' });
 
 const lines = (path: string) =>
   existsSync(path)

@@ -1,7 +1,6 @@
 // `qed generate` as a user runs it, against the mock server with faults and a distinctive fake key:
 // SIGKILL mid-run then --resume gives every (problem, sample) exactly once without redoing finished
 // ones, the --json summary matches the files, and the key appears in no output, run file or cache.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,34 +10,11 @@ import { attemptId } from '../core/attempt.ts';
 import { readRecords } from '../core/record-log.ts';
 import { deriveSeed } from '../core/rng.ts';
 import { startMockServer } from '../server/mock-openai-server.ts';
+import { startQed } from './qed-process.fixture.ts';
 
 const KEY = 'sk-qedLEAKCANARY-9f8e7d6c5b4a';
 const PROBLEMS = 20;
 const SAMPLES = 3;
-
-interface Child {
-  done: Promise<number | null>;
-  kill(): void;
-  out: () => string;
-  err: () => string;
-}
-
-function qed(args: string[], env: Record<string, string>): Child {
-  const child = spawn(process.execPath, ['bin/qed.js', ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-  child.stderr.on('data', (b: Buffer) => (err += b.toString()));
-  return {
-    done: new Promise((resolve) => child.on('close', (code) => resolve(code))),
-    kill: () => child.kill('SIGKILL'),
-    out: () => out,
-    err: () => err,
-  };
-}
 
 const lines = (file: string): number => {
   try {
@@ -80,20 +56,20 @@ describe('qed generate (child process)', () => {
     const args = ['generate', '--dataset', dataset, '--model', 'mock-prover', '--samples', String(SAMPLES)];
     const common = [...args, '--concurrency', '4', '--out', out, '--timeout', '2', '--json'];
     try {
-      const first = qed(common, env);
+      const first = startQed(common, env);
       const attemptsFile = join(out, 'attempts.jsonl');
       const deadline = Date.now() + 20_000;
       while (lines(attemptsFile) < 12 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-      first.kill();
-      await first.done;
+      first.child.kill('SIGKILL');
+      const killed = await first.done;
       const finished = readRecords<Attempt>(attemptsFile);
       expect(finished.length).toBeGreaterThanOrEqual(12);
       expect(finished.length).toBeLessThan(PROBLEMS * SAMPLES);
 
       const before = server.calls.length;
-      const second = qed([...common, '--resume'], env);
-      expect(await second.done).toBe(0);
-      const summary = JSON.parse(second.out()) as {
+      const second = await startQed([...common, '--resume'], env).done;
+      expect(second.code).toBe(0);
+      const summary = JSON.parse(second.stdout) as {
         skipped: number;
         generated: number;
         recorded: number;
@@ -119,7 +95,7 @@ describe('qed generate (child process)', () => {
       expect(server.calls.every((c) => c.authorized)).toBe(true);
 
       // The key never leaks: not in outputs, run files or the cache.
-      for (const text of [first.out(), first.err(), second.out(), second.err()])
+      for (const text of [killed.stdout, killed.stderr, second.stdout, second.stderr])
         expect(text).not.toContain(KEY);
       for (const file of [...filesUnder(out), ...filesUnder(cacheDir)]) {
         expect(readFileSync(file).includes(KEY), file).toBe(false);
@@ -136,7 +112,7 @@ describe('qed generate (child process)', () => {
     writeFileSync(dataset, `${JSON.stringify({ id: 'a', statement: 'Show 1 < 2.' })}\n`);
     const out = join(dir, 'run');
     try {
-      const run = qed(
+      const run = startQed(
         ['generate', '--dataset', dataset, '--model', 'mock-prover', '--out', out, '--no-cache', '--json'],
         {
           OPENAI_BASE_URL: server.url,
@@ -145,12 +121,17 @@ describe('qed generate (child process)', () => {
           OPENAI_LOG: 'debug',
         },
       );
-      expect(await run.done).toBe(0);
+      const result = await run.done;
+      expect(result.code).toBe(0);
       const [attempt] = readRecords<Attempt>(join(out, 'attempts.jsonl'));
       expect(attempt).toMatchObject({ finalProof: '', problemId: 'a' });
       expect(attempt.error).toMatch(/^http_401/);
-      expect(run.err()).toMatch(/failed http_401 × 1/);
-      for (const text of [run.out(), run.err(), ...filesUnder(out).map((f) => readFileSync(f, 'utf8'))]) {
+      expect(result.stderr).toMatch(/failed http_401 × 1/);
+      for (const text of [
+        result.stdout,
+        result.stderr,
+        ...filesUnder(out).map((f) => readFileSync(f, 'utf8')),
+      ]) {
         expect(text).not.toContain(KEY);
       }
     } finally {

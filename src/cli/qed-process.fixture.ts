@@ -8,6 +8,7 @@ export const QED_BIN = fileURLToPath(new URL('../../bin/qed.js', import.meta.url
 
 export interface QedResult {
   code: number | null;
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
@@ -25,8 +26,9 @@ export function startQed(
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
+  // 'close', not 'exit': it comes after the output streams have ended, so nothing written is missed.
   const done = new Promise<QedResult>((resolve) =>
-    child.on('exit', (code) => resolve({ code, stdout, stderr })),
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
   );
   const firstLine = new Promise<string>((resolve) =>
     child.stdout.on('data', () => stdout.includes('\n') && resolve(stdout.split('\n')[0])),
