@@ -19,6 +19,7 @@ describe('qed rl', () => {
       /--dynamic-sampling must be from 2 to --group-size \(4\), got 5/,
     ],
     [['--dynamic-sampling', '1'], /--dynamic-sampling must be from 2/],
+    [['--max-candidates', '3'], /--max-candidates applies only with --dynamic-sampling/],
     [
       ['--problems-per-step', '4', '--dynamic-sampling', '2', '--max-candidates', '3'],
       /--max-candidates must be at least --problems-per-step \(4\), got 3/,

@@ -9,7 +9,7 @@ import { loadProblems } from '../data/index.ts';
 import { createGrader } from '../grading/index.ts';
 import { loadCheckpoint } from '../tiny/checkpoint.ts';
 import { buildSplits, rcPrompt, solvePrompt, summarizeToy, turnBudget } from '../toy/index.ts';
-import { trainGrpo } from '../train/grpo.ts';
+import { dynamicSamplingError, trainGrpo } from '../train/grpo.ts';
 
 interface RlFlags {
   init: string;
@@ -97,14 +97,22 @@ export function registerRl(program: Command): void {
     .option('--json', 'print the result as JSON on stdout')
     .option('--quiet', 'no progress bar')
     .action(async (f: RlFlags) => {
-      if (f.dynamicSampling !== undefined && (f.dynamicSampling < 2 || f.dynamicSampling > f.groupSize))
-        throw new InputError(
-          `--dynamic-sampling must be from 2 to --group-size (${f.groupSize}), got ${f.dynamicSampling}`,
-        );
-      if (f.maxCandidates !== undefined && f.maxCandidates < f.problemsPerStep)
-        throw new InputError(
-          `--max-candidates must be at least --problems-per-step (${f.problemsPerStep}), got ${f.maxCandidates}`,
-        );
+      if (f.maxCandidates !== undefined && f.dynamicSampling === undefined)
+        throw new InputError('--max-candidates applies only with --dynamic-sampling');
+      const dynamicSampling =
+        f.dynamicSampling === undefined
+          ? undefined
+          : { probe: f.dynamicSampling, maxCandidates: f.maxCandidates ?? 8 * f.problemsPerStep };
+      // Checked here, before any checkpoint is read, and worded with the flags.
+      const invalid =
+        dynamicSampling &&
+        dynamicSamplingError(dynamicSampling, f, {
+          probe: '--dynamic-sampling',
+          groupSize: '--group-size',
+          maxCandidates: '--max-candidates',
+          problemsPerStep: '--problems-per-step',
+        });
+      if (invalid) throw new InputError(invalid);
       const ck = await loadCheckpoint(f.init);
       const problems: Problem[] = f.problems
         ? await loadProblems(f.problems)
@@ -124,14 +132,7 @@ export function registerRl(program: Command): void {
         ...(f.reasoningCache
           ? { rc: { cycles: f.cycles, statesPerTrajectory: f.states, summarize: summarizeToy } }
           : {}),
-        ...(f.dynamicSampling !== undefined
-          ? {
-              dynamicSampling: {
-                probe: f.dynamicSampling,
-                maxCandidates: f.maxCandidates ?? 8 * f.problemsPerStep,
-              },
-            }
-          : {}),
+        ...(dynamicSampling ? { dynamicSampling } : {}),
         steps: f.steps,
         problemsPerStep: f.problemsPerStep,
         groupSize: f.groupSize,

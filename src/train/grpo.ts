@@ -29,6 +29,33 @@ export interface RcMode {
   summarize: (input: { problem: Problem; summary: string | null; reasoning: string }) => string;
 }
 
+/** See GrpoOptions.dynamicSampling. */
+export interface DynamicSampling {
+  probe: number;
+  maxCandidates: number;
+}
+
+/**
+ * Why dynamic-sampling settings cannot run with this group size and problems per step, or null.
+ * `names` words the message for the caller: the library's option names, or a CLI's flags.
+ */
+export function dynamicSamplingError(
+  ds: DynamicSampling,
+  at: { groupSize: number; problemsPerStep: number },
+  names = {
+    probe: 'probe',
+    groupSize: 'groupSize',
+    maxCandidates: 'maxCandidates',
+    problemsPerStep: 'problemsPerStep',
+  },
+): string | null {
+  if (!Number.isInteger(ds.probe) || ds.probe < 2 || ds.probe > at.groupSize)
+    return `${names.probe} must be from 2 to ${names.groupSize} (${at.groupSize}), got ${ds.probe}`;
+  if (!Number.isInteger(ds.maxCandidates) || ds.maxCandidates < at.problemsPerStep)
+    return `${names.maxCandidates} must be at least ${names.problemsPerStep} (${at.problemsPerStep}), got ${ds.maxCandidates}`;
+  return null;
+}
+
 export interface GrpoOptions {
   dir: string;
   model: GPT;
@@ -47,7 +74,7 @@ export interface GrpoOptions {
    * whole groups, as DAPO does, at the cost of sampling every candidate in full). At most `maxCandidates`
    * problems are probed per step; a step that finds fewer groups trains on those it found.
    */
-  dynamicSampling?: { probe: number; maxCandidates: number };
+  dynamicSampling?: DynamicSampling;
   steps: number;
   problemsPerStep: number;
   groupSize: number;
@@ -75,10 +102,10 @@ interface RlState {
   steps: number;
   seed: number;
   /** Absent in runs without dynamic sampling (and in checkpoints written before it existed). */
-  dynamicSampling?: { probe: number; maxCandidates: number };
+  dynamicSampling?: DynamicSampling;
 }
 
-const sameSampling = (a?: RlState['dynamicSampling'], b?: RlState['dynamicSampling']) =>
+const sameSampling = (a?: DynamicSampling, b?: DynamicSampling) =>
   a?.probe === b?.probe && a?.maxCandidates === b?.maxCandidates;
 
 const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
@@ -134,42 +161,43 @@ interface StepRollouts {
   probeReward?: number | null;
 }
 
-/** groupSize samples for each of problemsPerStep problems (or RC states), graded. */
-async function plainStep(o: GrpoOptions, seed: number, temperature: number): Promise<StepRollouts> {
-  const picked = new Rng(seed).sample(o.problems, o.problemsPerStep);
-  const { groups } = stepGroups(o, picked, seed);
+/** groupSize samples for each group's prompt, graded. */
+function sampleAndGrade(
+  o: GrpoOptions,
+  groups: PromptGroup[],
+  groupSize: number,
+  temperature: number,
+  seed: number,
+): Promise<Rollout[]> {
   const sampled = sampleGroups({
     model: o.model,
     tokenizer: o.tokenizer,
     groups,
-    groupSize: o.groupSize,
+    groupSize,
     maxNewTokens: o.maxNewTokens,
     temperature,
-    seed: deriveSeed(seed, 'groups'),
+    seed,
   });
-  return { groups, rollouts: await gradeRollouts(sampled, o.grader), candidates: picked.length };
+  return gradeRollouts(sampled, o.grader);
+}
+
+/** groupSize samples for each of problemsPerStep problems (or RC states), graded. */
+async function plainStep(o: GrpoOptions, seed: number, temperature: number): Promise<StepRollouts> {
+  const picked = new Rng(seed).sample(o.problems, o.problemsPerStep);
+  const { groups } = stepGroups(o, picked, seed);
+  const rollouts = await sampleAndGrade(o, groups, o.groupSize, temperature, deriveSeed(seed, 'groups'));
+  return { groups, rollouts, candidates: picked.length };
 }
 
 /** See GrpoOptions.dynamicSampling. Candidates come in the order plainStep would draw them. */
 async function dynamicStep(
   o: GrpoOptions,
-  ds: { probe: number; maxCandidates: number },
+  ds: DynamicSampling,
   seed: number,
   temperature: number,
 ): Promise<StepRollouts> {
   const draw = (groups: PromptGroup[], groupSize: number, at: number | 'rest') =>
-    gradeRollouts(
-      sampleGroups({
-        model: o.model,
-        tokenizer: o.tokenizer,
-        groups,
-        groupSize,
-        maxNewTokens: o.maxNewTokens,
-        temperature,
-        seed: deriveSeed(seed, 'groups', at),
-      }),
-      o.grader,
-    );
+    sampleAndGrade(o, groups, groupSize, temperature, deriveSeed(seed, 'groups', at));
   const order = new Rng(seed).sample(o.problems, Math.max(ds.maxCandidates, o.problemsPerStep));
   // Groups per step: one per problem, or in reasoning-cache mode one per sampled state.
   const wanted = o.problemsPerStep * (o.rc ? o.rc.statesPerTrajectory : 1);
@@ -205,17 +233,8 @@ async function dynamicStep(
 export async function trainGrpo(
   o: GrpoOptions,
 ): Promise<{ steps: number; checkpoint: string; metrics: string }> {
-  if (o.dynamicSampling) {
-    const { probe, maxCandidates } = o.dynamicSampling;
-    if (!Number.isInteger(probe) || probe < 2 || probe > o.groupSize)
-      throw new InputError(
-        `dynamic sampling: probe must be an integer from 2 to groupSize (${o.groupSize}), got ${probe}`,
-      );
-    if (!Number.isInteger(maxCandidates) || maxCandidates < o.problemsPerStep)
-      throw new InputError(
-        `dynamic sampling: maxCandidates must be an integer ≥ problemsPerStep (${o.problemsPerStep}), got ${maxCandidates}`,
-      );
-  }
+  const invalid = o.dynamicSampling && dynamicSamplingError(o.dynamicSampling, o);
+  if (invalid) throw new InputError(`dynamic sampling: ${invalid}`);
   mkdirSync(o.dir, { recursive: true });
   const ckptDir = join(o.dir, 'checkpoint');
   const metrics = new MetricsLog(join(o.dir, 'metrics.jsonl'));
