@@ -55,6 +55,35 @@ function transpose(data: Float32Array, rows: number, cols: number): Float32Array
 }
 
 /**
+ * Our parameter names and GPT-NeoX's, for everything but the fused QKV (whose rows are regrouped, see
+ * neoxQkvOrder). `linear`: a weight that GPT-NeoX stores as Linear [out, in] where ours is Conv1D
+ * [in, out], so it is transposed on the way out and back.
+ */
+function neoxNames(layers: number): Array<{ ours: string; theirs: string; linear: boolean }> {
+  const map = [
+    { ours: 'wte.weight', theirs: 'gpt_neox.embed_in.weight', linear: false },
+    { ours: 'ln_f.weight', theirs: 'gpt_neox.final_layer_norm.weight', linear: false },
+    { ours: 'ln_f.bias', theirs: 'gpt_neox.final_layer_norm.bias', linear: false },
+  ];
+  const perLayer: Array<[string, string, boolean]> = [
+    ['ln_1.weight', 'input_layernorm.weight', false],
+    ['ln_1.bias', 'input_layernorm.bias', false],
+    ['ln_2.weight', 'post_attention_layernorm.weight', false],
+    ['ln_2.bias', 'post_attention_layernorm.bias', false],
+    ['attn.c_proj.weight', 'attention.dense.weight', true],
+    ['attn.c_proj.bias', 'attention.dense.bias', false],
+    ['mlp.c_fc.weight', 'mlp.dense_h_to_4h.weight', true],
+    ['mlp.c_fc.bias', 'mlp.dense_h_to_4h.bias', false],
+    ['mlp.c_proj.weight', 'mlp.dense_4h_to_h.weight', true],
+    ['mlp.c_proj.bias', 'mlp.dense_4h_to_h.bias', false],
+  ];
+  for (let l = 0; l < layers; l++)
+    for (const [ours, theirs, linear] of perLayer)
+      map.push({ ours: `h.${l}.${ours}`, theirs: `gpt_neox.layers.${l}.${theirs}`, linear });
+  return map;
+}
+
+/**
  * Column (output) j of our fused QKV, j = part·C + head·hd + d, goes to NeoX row head·3hd + part·hd + d.
  * Returns the NeoX index of each of our 3C outputs.
  */
@@ -69,25 +98,25 @@ export function neoxQkvOrder(C: number, heads: number): Int32Array {
 
 /** Our parameters under GPT-NeoX names, in its shapes and orders. */
 export function neoxTensors(model: GPT): Tensors {
-  const { dModel: C, heads, layers, vocab: V } = model.config;
-  const p = new Map(model.namedParameters().map((x) => [x.name, x.tensor.data]));
-  const get = (name: string): Float32Array => {
-    const t = p.get(name);
+  const { dModel: C, heads, layers } = model.config;
+  const params = new Map(model.namedParameters().map((x) => [x.name, x.tensor]));
+  const get = (name: string) => {
+    const t = params.get(name);
     if (!t) throw new Error(`GPT-NeoX export: the model has no parameter ${name}`);
     return t;
   };
+  const out: Tensors = {};
+  for (const { ours, theirs, linear } of neoxNames(layers)) {
+    const { shape, data } = get(ours);
+    out[theirs] = linear
+      ? { shape: [shape[1], shape[0]], data: transpose(data, shape[0], shape[1]) }
+      : { shape: [...shape], data };
+  }
+  out['embed_out.weight'] = out['gpt_neox.embed_in.weight'];
   const order = neoxQkvOrder(C, heads);
-  const out: Tensors = {
-    'gpt_neox.embed_in.weight': { shape: [V, C], data: get('wte.weight') },
-    'embed_out.weight': { shape: [V, C], data: get('wte.weight') },
-    'gpt_neox.final_layer_norm.weight': { shape: [C], data: get('ln_f.weight') },
-    'gpt_neox.final_layer_norm.bias': { shape: [C], data: get('ln_f.bias') },
-  };
   for (let l = 0; l < layers; l++) {
-    const ours = `h.${l}.`;
-    const theirs = `gpt_neox.layers.${l}.`;
-    const w = get(`${ours}attn.c_attn.weight`); // [C, 3C]
-    const b = get(`${ours}attn.c_attn.bias`);
+    const w = get(`h.${l}.attn.c_attn.weight`).data; // [C, 3C]
+    const b = get(`h.${l}.attn.c_attn.bias`).data;
     const qkvW = new Float32Array(3 * C * C);
     const qkvB = new Float32Array(3 * C);
     for (let j = 0; j < 3 * C; j++) {
@@ -95,29 +124,8 @@ export function neoxTensors(model: GPT): Tensors {
       qkvB[row] = b[j];
       for (let i = 0; i < C; i++) qkvW[row * C + i] = w[i * 3 * C + j];
     }
-    Object.assign(out, {
-      [`${theirs}input_layernorm.weight`]: { shape: [C], data: get(`${ours}ln_1.weight`) },
-      [`${theirs}input_layernorm.bias`]: { shape: [C], data: get(`${ours}ln_1.bias`) },
-      [`${theirs}post_attention_layernorm.weight`]: { shape: [C], data: get(`${ours}ln_2.weight`) },
-      [`${theirs}post_attention_layernorm.bias`]: { shape: [C], data: get(`${ours}ln_2.bias`) },
-      [`${theirs}attention.query_key_value.weight`]: { shape: [3 * C, C], data: qkvW },
-      [`${theirs}attention.query_key_value.bias`]: { shape: [3 * C], data: qkvB },
-      [`${theirs}attention.dense.weight`]: {
-        shape: [C, C],
-        data: transpose(get(`${ours}attn.c_proj.weight`), C, C),
-      },
-      [`${theirs}attention.dense.bias`]: { shape: [C], data: get(`${ours}attn.c_proj.bias`) },
-      [`${theirs}mlp.dense_h_to_4h.weight`]: {
-        shape: [4 * C, C],
-        data: transpose(get(`${ours}mlp.c_fc.weight`), C, 4 * C),
-      },
-      [`${theirs}mlp.dense_h_to_4h.bias`]: { shape: [4 * C], data: get(`${ours}mlp.c_fc.bias`) },
-      [`${theirs}mlp.dense_4h_to_h.weight`]: {
-        shape: [C, 4 * C],
-        data: transpose(get(`${ours}mlp.c_proj.weight`), 4 * C, C),
-      },
-      [`${theirs}mlp.dense_4h_to_h.bias`]: { shape: [C], data: get(`${ours}mlp.c_proj.bias`) },
-    });
+    out[`gpt_neox.layers.${l}.attention.query_key_value.weight`] = { shape: [3 * C, C], data: qkvW };
+    out[`gpt_neox.layers.${l}.attention.query_key_value.bias`] = { shape: [3 * C], data: qkvB };
   }
   return out;
 }
@@ -164,48 +172,33 @@ export async function loadHfNeox(
   hfConfig: Record<string, unknown>,
 ): Promise<{ config: GPTConfig; model: GPT; tokenizer: Tokenizer }> {
   const config = fromHfNeoxConfig(hfConfig, join(dir, 'config.json'));
-  const { dModel: C, heads, layers, vocab: V } = config;
+  const { dModel: C, heads, layers } = config;
   const { tokenizer, path, tensors, take } = await readHfDir(dir);
-  const wte = take(['gpt_neox.embed_in.weight'], [V, C]);
+  const model = new GPT(config, 0);
+  const shapes = new Map(model.namedParameters().map((x) => [x.name, x.tensor.shape]));
+  const weights = new Map<string, Float32Array>();
+  for (const { ours, theirs, linear } of neoxNames(layers)) {
+    const [a, b] = shapes.get(ours)!;
+    weights.set(ours, linear ? transpose(take([theirs], [b, a]), b, a) : take([theirs], shapes.get(ours)!));
+  }
   requireTied(
-    wte,
+    weights.get('wte.weight')!,
     tensors.get('embed_out.weight'),
     `${path}: embed_out.weight differs from gpt_neox.embed_in.weight`,
   );
-  const weights = new Map<string, Float32Array>([
-    ['wte.weight', wte],
-    ['ln_f.weight', take(['gpt_neox.final_layer_norm.weight'], [C])],
-    ['ln_f.bias', take(['gpt_neox.final_layer_norm.bias'], [C])],
-  ]);
   const order = neoxQkvOrder(C, heads);
   for (let l = 0; l < layers; l++) {
-    const ours = `h.${l}.`;
-    const theirs = `gpt_neox.layers.${l}.`;
-    const qkvW = take([`${theirs}attention.query_key_value.weight`], [3 * C, C]);
-    const qkvB = take([`${theirs}attention.query_key_value.bias`], [3 * C]);
+    const qkvW = take([`gpt_neox.layers.${l}.attention.query_key_value.weight`], [3 * C, C]);
+    const qkvB = take([`gpt_neox.layers.${l}.attention.query_key_value.bias`], [3 * C]);
     const w = new Float32Array(3 * C * C);
     const b = new Float32Array(3 * C);
     for (let j = 0; j < 3 * C; j++) {
       b[j] = qkvB[order[j]];
       for (let i = 0; i < C; i++) w[i * 3 * C + j] = qkvW[order[j] * C + i];
     }
-    const lin = (name: string, out: number, inp: number) =>
-      transpose(take([`${theirs}${name}`], [out, inp]), out, inp);
-    const vec = (name: string, n: number) => take([`${theirs}${name}`], [n]);
-    weights.set(`${ours}ln_1.weight`, vec('input_layernorm.weight', C));
-    weights.set(`${ours}ln_1.bias`, vec('input_layernorm.bias', C));
-    weights.set(`${ours}ln_2.weight`, vec('post_attention_layernorm.weight', C));
-    weights.set(`${ours}ln_2.bias`, vec('post_attention_layernorm.bias', C));
-    weights.set(`${ours}attn.c_attn.weight`, w);
-    weights.set(`${ours}attn.c_attn.bias`, b);
-    weights.set(`${ours}attn.c_proj.weight`, lin('attention.dense.weight', C, C));
-    weights.set(`${ours}attn.c_proj.bias`, vec('attention.dense.bias', C));
-    weights.set(`${ours}mlp.c_fc.weight`, lin('mlp.dense_h_to_4h.weight', 4 * C, C));
-    weights.set(`${ours}mlp.c_fc.bias`, vec('mlp.dense_h_to_4h.bias', 4 * C));
-    weights.set(`${ours}mlp.c_proj.weight`, lin('mlp.dense_4h_to_h.weight', C, 4 * C));
-    weights.set(`${ours}mlp.c_proj.bias`, vec('mlp.dense_4h_to_h.bias', C));
+    weights.set(`h.${l}.attn.c_attn.weight`, w);
+    weights.set(`h.${l}.attn.c_attn.bias`, b);
   }
-  const model = new GPT(config, 0);
   model.loadParameters((name) => weights.get(name));
   return { config, model, tokenizer };
 }
