@@ -129,9 +129,10 @@ function gridTable<R extends { stage: string; scaffold: string }>(
   columns: ReadonlyArray<{ key: string; header: string }>,
   column: (row: R) => string,
   cell: (row: R) => string,
+  stageHeader = 'stage',
 ): string {
   const lines = [
-    `| stage | scaffold | ${columns.map((c) => c.header).join(' | ')} |`,
+    `| ${stageHeader} | scaffold | ${columns.map((c) => c.header).join(' | ')} |`,
     `|---|---|${columns.map(() => '---|').join('')}`,
   ];
   for (const key of new Set(rows.map((r) => `${r.stage}\u0000${r.scaffold}`))) {
@@ -147,12 +148,13 @@ function gridTable<R extends { stage: string; scaffold: string }>(
 
 const SPLIT_COLUMNS = ['short', 'long', 'all'].map((key) => ({ key, header: key }));
 
-/** Columns short / long / all. */
+/** Columns short / long / all; `stageHeader` heads the first column. */
 function stageTable<R extends { stage: string; scaffold: string; split: string }>(
   rows: readonly R[],
   cell: (row: R) => string,
+  stageHeader?: string,
 ): string {
-  return gridTable(rows, SPLIT_COLUMNS, (r) => r.split, cell);
+  return gridTable(rows, SPLIT_COLUMNS, (r) => r.split, cell, stageHeader);
 }
 
 /** The domain's problem kinds, as the by-family rows. */
@@ -207,9 +209,11 @@ export function formatTable(rows: readonly SummaryRow[]): string {
 
 /** Markdown table of stage gains: "+gain [low, high]" in points of 100, per scaffold and split. */
 export function formatGainTable(rows: readonly GainRow[]): string {
-  return stageTable(rows, (r) =>
-    r.mean !== null && r.ci ? `${signed(r.mean)} [${signed(r.ci[0])}, ${signed(r.ci[1])}]` : '-',
-  ).replace('| stage |', '| gain |');
+  return stageTable(
+    rows,
+    (r) => (r.mean !== null && r.ci ? `${signed(r.mean)} [${signed(r.ci[0])}, ${signed(r.ci[1])}]` : '-'),
+    'gain',
+  );
 }
 
 export interface GainSeedRow {
@@ -246,11 +250,14 @@ export function seedMeanGainRows(
 
 /** Markdown table of gain seed means: "+mean (seed 1 / seed 2 / …)" in points of 100. */
 export function formatGainSeedTable(rows: readonly GainSeedRow[]): string {
-  return stageTable(rows, (r) =>
-    r.mean === null
-      ? '-'
-      : `${signed(r.mean)} (${r.perSeed.map((v) => (v === null ? '-' : signed(v).trim())).join(' / ')})`,
-  ).replace('| stage |', '| gain |');
+  return stageTable(
+    rows,
+    (r) =>
+      r.mean === null
+        ? '-'
+        : `${signed(r.mean)} (${r.perSeed.map((v) => (v === null ? '-' : signed(v).trim())).join(' / ')})`,
+    'gain',
+  );
 }
 
 export interface SeedRow {
