@@ -14,6 +14,7 @@ import {
   type ChainSpec,
   LETTERS,
   type RoadsSpec,
+  caseComputation,
   chainValues,
   factorOffsets,
   formatSet,
@@ -167,13 +168,53 @@ function checkChain(spec: ChainSpec, truth: number[], lines: ProofLine[], t: Tal
   return out;
 }
 
-/** Verifies case lines for modulus m; returns which residues are established. */
-function checkCaseLines(poly: string, m: number, lines: ProofLine[], t: Tally): boolean[] {
+/**
+ * Verifies case lines for modulus m; returns which residues are established. A computed case is
+ * established when it applies the statement's operations with n = r (see caseComputation) and every
+ * residue follows from the one before it; each residue that does not is a false claim. A case that
+ * only states its value establishes it where `stated` is 'accepted' (the two-roads family, where
+ * every case gives 0) and is an unjustified assertion where it is 'unjustified' (case analysis).
+ */
+function checkCaseLines(
+  poly: string,
+  m: number,
+  lines: ProofLine[],
+  t: Tally,
+  stated: 'accepted' | 'unjustified',
+): boolean[] {
   const covered = new Array<boolean>(m).fill(false);
   const residues = polyResidues(poly, m);
   for (const line of lines) {
-    if (line.kind === 'case') {
+    if (line.kind === 'case-computed') {
       if (line.r >= m) continue;
+      const want = caseComputation(poly, line.r, m);
+      const follows =
+        want !== null &&
+        want.start === line.start &&
+        want.ops.length === line.ops.length &&
+        want.ops.every((o, i) => o.op === line.ops[i].op && o.k === line.ops[i].k);
+      if (!follows) {
+        falseClaim(t, `Case ${line.r} does not compute ${poly} at n = ${line.r}.`);
+        continue;
+      }
+      let prev = mod(line.start, m);
+      let ok = true;
+      for (const { op, k, v } of line.ops) {
+        const next = mod(op === '+' ? prev + k : prev * k, m);
+        if (v !== next) {
+          falseClaim(t, `Case ${line.r}: ${prev}${op}${k} is ${next} mod ${m}, not ${v}.`);
+          ok = false;
+        }
+        prev = v;
+      }
+      if (ok) covered[line.r] = true;
+    } else if (line.kind === 'case') {
+      if (line.r >= m) continue;
+      if (stated === 'unjustified') {
+        t.unjustified++;
+        t.errors.push(`Case ${line.r} states a value without computing it.`);
+        continue;
+      }
       const want = residues[line.r];
       if (line.v !== want)
         falseClaim(t, `Case ${line.r}: ${poly} at n = ${line.r} is ${want} mod ${m}, not ${line.v}.`);
@@ -200,7 +241,7 @@ function missing(covered: boolean[]): number[] {
 }
 
 function checkCases(spec: CasesSpec, lines: ProofLine[], t: Tally): CheckpointResult[] {
-  const covered = checkCaseLines(spec.poly, spec.mod, lines, t);
+  const covered = checkCaseLines(spec.poly, spec.mod, lines, t, 'unjustified');
   const image = polyImage(spec.poly, spec.mod);
   let concluded = false;
   for (const line of lines) {
@@ -227,7 +268,7 @@ function checkCases(spec: CasesSpec, lines: ProofLine[], t: Tally): CheckpointRe
 
 function checkRoads(spec: RoadsSpec, lines: ProofLine[], t: Tally): CheckpointResult[] {
   const d = spec.divisor;
-  const covered = checkCaseLines(spec.poly, d, lines, t);
+  const covered = checkCaseLines(spec.poly, d, lines, t, 'accepted');
   const poly = consecutiveForm(spec.poly);
   let factorOk = false;
   let productOk = false;

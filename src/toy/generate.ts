@@ -10,7 +10,7 @@ import {
   ROAD_SHIFTS,
   type ToySpec,
   consecutiveProduct,
-  polyText,
+  hornerText,
   statementOf,
 } from './spec.ts';
 import { referenceProof } from './teacher.ts';
@@ -45,10 +45,10 @@ function chainSpec(rng: Rng, length: number): ToySpec {
   return { family: 'chain', start: rng.int(1, m - 1), ops, mod: m };
 }
 
-/** A case-analysis polynomial a*n*n + b*n + c with coefficients in CASE_COEFFS. */
+/** A case-analysis polynomial a*n*n + b*n + c with coefficients in CASE_COEFFS, in Horner's form. */
 export function casePoly(rng: Rng): string {
   const { a, b, c } = CASE_COEFFS;
-  return polyText([rng.int(c.min, c.max), rng.int(b.min, b.max), rng.int(a.min, a.max)]);
+  return hornerText([rng.int(c.min, c.max), rng.int(b.min, b.max), rng.int(a.min, a.max)]);
 }
 
 /** Spec for a family at a difficulty: chain = number of steps, cases = modulus, roads = divisor. */

@@ -1,14 +1,17 @@
 // The house style's line grammar: each proof line is parsed on its own into a typed claim, so the
 // grader can check every claim and ignore everything else (garbage, truncated lines). Repeated or
 // reordered lines are judged on their content; nothing here depends on line order.
-import { LETTERS } from './spec.ts';
+import { type CaseOp, LETTERS } from './spec.ts';
 
 export type ProofLine =
   | { kind: 'step'; index: number; a: number; op: '+' | '*'; k: number; c: number }
   | { kind: 'step-claim'; index: number; value: number }
   /** Values after steps a, b, …, carried from earlier work (index = the last step carried). */
   | { kind: 'given'; index: number; values: number[] }
+  /** A case that states its value without the computation (the two-roads family's case road). */
   | { kind: 'case'; r: number; v: number }
+  /** A computed case: `Case 2. 2*2 ≡ 4+1 ≡ 0*2 ≡ 0+3 ≡ 3.`, one operation at a time from `start`. */
+  | { kind: 'case-computed'; r: number; start: number; ops: CaseOp[] }
   | { kind: 'case-claim'; r: number }
   | { kind: 'factor'; lhs: string; rhs: string }
   | { kind: 'product'; run: number; divisor: number }
@@ -19,6 +22,8 @@ const STEP = /^Step ([a-x])\. (\d+) ?([+*]) ?(\d+) ?≡ ?(\d+)\.?$/;
 const STEP_CLAIM = /^Step ([a-x])\. Clearly the value is (\d+)\.?$/;
 const GIVEN = /^Given\. ((?:[A-X] \d+ )*[A-X] \d+)\.?$/;
 const CASE = /^Case (\d+) gives (\d+)\.?$/;
+const CASE_COMPUTED = /^Case (\d+)\. (\d+)((?: ?[+*] ?\d+ ?≡ ?\d+)+)\.?$/;
+const CASE_OP = /([+*]) ?(\d+) ?≡ ?(\d+)/g;
 const CASE_CLAIM = /^Case (\d+) is clear\.?$/;
 const FACTOR = /^Factor\. ([n0-9*+\-() ]+?) = ([n0-9*+\-() ]+?)\.?$/;
 const PRODUCT = /^Product\. These are (\d+) consecutive integers, so the product is divisible by (\d+)\.?$/;
@@ -58,6 +63,14 @@ export function parseLine(raw: string): ProofLine | null {
       return null;
     case 'C':
       if ((m = CASE.exec(line))) return { kind: 'case', r: Number(m[1]), v: Number(m[2]) };
+      if ((m = CASE_COMPUTED.exec(line))) {
+        const ops = [...m[3].matchAll(CASE_OP)].map((o) => ({
+          op: o[1] as '+' | '*',
+          k: Number(o[2]),
+          v: Number(o[3]),
+        }));
+        return { kind: 'case-computed', r: Number(m[1]), start: Number(m[2]), ops };
+      }
       if ((m = CASE_CLAIM.exec(line))) return { kind: 'case-claim', r: Number(m[1]) };
       if ((m = CONCLUSION.exec(line))) return { kind: 'conclusion', text: m[1].replace(/\.$/, '') };
       return null;
@@ -91,6 +104,8 @@ export const render = {
   /** values[i] is the value after step i+1; the list always starts at step a. */
   given: (values: readonly number[]) => `Given. ${carried(values)}.`,
   case: (r: number, v: number) => `Case ${r} gives ${v}.`,
+  caseComputed: (r: number, start: number, ops: readonly CaseOp[]) =>
+    `Case ${r}. ${start}${ops.map((o) => `${o.op}${o.k} ≡ ${o.v}`).join('')}.`,
   caseClaim: (r: number) => `Case ${r} is clear.`,
   factor: (lhs: string, rhs: string) => `Factor. ${lhs} = ${rhs}.`,
   product: (run: number, d: number) =>

@@ -52,6 +52,53 @@ export function polyText(coeffs: readonly number[]): string {
   return out || '0';
 }
 
+/**
+ * Renders coefficients [c0, c1, …] (non-negative, leading one positive) in Horner's form, as the
+ * case-analysis statements write them: [3, 1, 2] → "(2*n+1)*n+3", [3, 0, 2] → "2*n*n+3". Read from
+ * left to right, one operation at a time, the text evaluates to the polynomial: that is how a case
+ * computes it (see caseComputation).
+ */
+export function hornerText(coeffs: readonly number[]): string {
+  const d = coeffs.length - 1;
+  if (d < 1 || coeffs[d] <= 0 || coeffs.some((c) => c < 0 || !Number.isInteger(c)))
+    throw new Error(`Horner's form needs a degree ≥ 1 and non-negative integer coefficients: ${coeffs}`);
+  let out = coeffs[d] === 1 ? 'n' : `${coeffs[d]}*n`;
+  for (let i = d - 1; i >= 1; i--) out = coeffs[i] === 0 ? `${out}*n` : `(${out}+${coeffs[i]})*n`;
+  return coeffs[0] === 0 ? out : `${out}+${coeffs[0]}`;
+}
+
+/** One operation of a computed case: the operand it applies and the residue it leads to. */
+export interface CaseOp {
+  op: '+' | '*';
+  k: number;
+  v: number;
+}
+
+/**
+ * The computation a case line writes for poly at n = r, mod m: the statement's expression with n
+ * replaced by r, read from left to right one operation at a time (parentheses only group what is
+ * already read first), each result reduced mod m. Null when the expression has anything but numbers,
+ * n, + and * (a minus sign, say), which this house style does not compute.
+ */
+export function caseComputation(poly: string, r: number, m: number): { start: number; ops: CaseOp[] } | null {
+  const tokens =
+    substitute(poly, r)
+      .replace(/[()\s]/g, '')
+      .match(/\d+|[+*]|./g) ?? [];
+  if (tokens.length % 2 === 0 || !/^\d+$/.test(tokens[0] ?? '')) return null;
+  const start = Number(tokens[0]);
+  const ops: CaseOp[] = [];
+  let v = mod(start, m);
+  for (let i = 1; i < tokens.length; i += 2) {
+    const op = tokens[i];
+    if ((op !== '+' && op !== '*') || !/^\d+$/.test(tokens[i + 1])) return null;
+    const k = Number(tokens[i + 1]);
+    v = mod(op === '+' ? v + k : v * k, m);
+    ops.push({ op, k, v });
+  }
+  return { start, ops };
+}
+
 function factorText(offsets: readonly number[]): string {
   return offsets.map((o) => (o === 0 ? 'n' : `(n${o > 0 ? '+' : '-'}${Math.abs(o)})`)).join('*');
 }

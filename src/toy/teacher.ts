@@ -8,6 +8,7 @@ import {
   type ChainSpec,
   type RoadsSpec,
   type ToySpec,
+  caseComputation,
   chainValues,
   evalExpr,
   formatSet,
@@ -74,32 +75,49 @@ function chainLines(spec: ChainSpec, from: number, error: ErrorKind | null, rng:
   return lines;
 }
 
-function caseLines(poly: string, m: number, error: ErrorKind | null, rng: Rng): string[] {
+/** One line per residue; `computed` writes each case's operations (case analysis), else its value. */
+function caseLines(poly: string, m: number, computed: boolean, error: ErrorKind | null, rng: Rng): string[] {
   const at = rng.int(0, m - 1);
   const lines: string[] = [];
   for (let r = 0; r < m; r++) {
-    let v = mod(evalExpr(substitute(poly, r)) ?? 0, m);
     if (r === at && error === 'missing') continue;
     if (r === at && error === 'unjustified') {
       lines.push(render.caseClaim(r));
       continue;
     }
-    if (r === at && error === 'slip') v = wrongValue(rng, v, m);
-    lines.push(render.case(r, v));
+    const slip = r === at && error === 'slip';
+    if (computed) {
+      const work = caseComputation(poly, r, m);
+      if (!work) throw new Error(`a case of ${poly} cannot be computed one operation at a time`);
+      if (slip) {
+        // One wrong residue, and the rest of the case computed from it.
+        const j = rng.int(0, work.ops.length - 1);
+        work.ops[j].v = wrongValue(rng, work.ops[j].v, m);
+        for (let i = j + 1; i < work.ops.length; i++) {
+          const { op, k } = work.ops[i];
+          const prev = work.ops[i - 1].v;
+          work.ops[i].v = mod(op === '+' ? prev + k : prev * k, m);
+        }
+      }
+      lines.push(render.caseComputed(r, work.start, work.ops));
+    } else {
+      const v = mod(evalExpr(substitute(poly, r)) ?? 0, m);
+      lines.push(render.case(r, slip ? wrongValue(rng, v, m) : v));
+    }
   }
   return lines;
 }
 
 function casesProof(spec: CasesSpec, error: ErrorKind | null, rng: Rng): string[] {
   return [
-    ...caseLines(spec.poly, spec.mod, error, rng),
+    ...caseLines(spec.poly, spec.mod, true, error, rng),
     render.conclusion(`Every case gives ${formatSet(polyImage(spec.poly, spec.mod))}`),
   ];
 }
 
 function roadsProof(spec: RoadsSpec, route: 'cases' | 'factor', error: ErrorKind | null, rng: Rng): string[] {
   const conclusion = render.conclusion(`${spec.divisor} divides ${spec.poly}`);
-  if (route === 'cases') return [...caseLines(spec.poly, spec.divisor, error, rng), conclusion];
+  if (route === 'cases') return [...caseLines(spec.poly, spec.divisor, false, error, rng), conclusion];
   const poly = consecutiveForm(spec.poly);
   if (!poly) throw new Error(`no factorisation for ${spec.poly}`);
   const factor = render.factor(spec.poly, error === 'slip' ? slipFactor(poly.factor) : poly.factor);

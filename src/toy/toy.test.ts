@@ -8,13 +8,16 @@ import {
   NO_ERRORS,
   buildSftSet,
   buildSplits,
+  caseComputation,
   checkProof,
   consecutiveForm,
   consecutiveProduct,
   createToyGrader,
   generateSpec,
+  hornerText,
   metaOf,
   parseStatement,
+  polyResidues,
   polyText,
   pretrainCorpus,
   respondAsToyJudge,
@@ -32,9 +35,14 @@ const B = 'Step b. 5+2 ≡ 0.';
 const C = 'Step c. 0*5 ≡ 0.';
 const D = 'Step d. 0+1 ≡ 1.';
 const END = 'Conclusion. The result is 1. QED';
-// n*n+n mod 4: 0, 2, 2, 0; groups {0,1} and {2,3}.
-const CASES = 'Prove that n*n+n mod 4 is always 0 or 2.';
-const K = ['Case 0 gives 0.', 'Case 1 gives 2.', 'Case 2 gives 2.', 'Case 3 gives 0.'];
+// n*n+n, in Horner's form (n+1)*n, mod 4: 0, 2, 2, 0; groups {0,1} and {2,3}.
+const CASES = 'Prove that (n+1)*n mod 4 is always 0 or 2.';
+const K = [
+  'Case 0. 0+1 ≡ 1*0 ≡ 0.',
+  'Case 1. 1+1 ≡ 2*1 ≡ 2.',
+  'Case 2. 2+1 ≡ 3*2 ≡ 2.',
+  'Case 3. 3+1 ≡ 0*3 ≡ 0.',
+];
 const ROADS = 'Prove that 6 divides n*n*n-n for every integer n.';
 const FACTOR = 'Factor. n*n*n-n = (n-1)*n*(n+1).';
 const PRODUCT = 'Product. These are 3 consecutive integers, so the product is divisible by 6.';
@@ -78,7 +86,25 @@ const table: Array<[string, string, string[], number]> = [
   [
     'cases: false case',
     CASES,
-    [K[0], K[1], 'Case 2 gives 0.', K[3], 'Conclusion. Every case gives 0 or 2. QED'],
+    [K[0], K[1], 'Case 2. 2+1 ≡ 3*2 ≡ 0.', K[3], 'Conclusion. Every case gives 0 or 2. QED'],
+    2,
+  ],
+  [
+    'cases: a false step is not rescued by a right last value',
+    CASES,
+    [K[0], K[1], 'Case 2. 2+1 ≡ 1*2 ≡ 2.', K[3], 'Conclusion. Every case gives 0 or 2. QED'],
+    2,
+  ],
+  [
+    'cases: a case that computes another expression',
+    CASES,
+    [K[0], K[1], 'Case 2. 2+2 ≡ 0*2 ≡ 0.', K[3], 'Conclusion. Every case gives 0 or 2. QED'],
+    2,
+  ],
+  [
+    'cases: a stated value is not a computation',
+    CASES,
+    [K[0], K[1], 'Case 2 gives 2.', K[3], 'Conclusion. Every case gives 0 or 2. QED'],
     2,
   ],
   ['cases: wrong conclusion', CASES, [...K, 'Conclusion. Every case gives 0, 1 or 2. QED'], 3],
@@ -239,6 +265,33 @@ describe('Olympiad-lite generation', () => {
       const n = big.train.filter((p) => metaOf(p)?.family === family).length;
       expect(n, family).toBeGreaterThanOrEqual(40);
     }
+  });
+
+  it('writes case polynomials in Horner form, whose left-to-right reading each case computes', () => {
+    expect(hornerText([3, 1, 2])).toBe('(2*n+1)*n+3');
+    expect(hornerText([3, 0, 2])).toBe('2*n*n+3');
+    expect(hornerText([0, 1, 1])).toBe('(n+1)*n');
+    expect(hornerText([0, 0, 1])).toBe('n*n');
+    expect(() => hornerText([1, -1, 1])).toThrow(/non-negative/);
+    expect(caseComputation('(2*n+1)*n+3', 2, 5)).toEqual({
+      start: 2,
+      ops: [
+        { op: '*', k: 2, v: 4 },
+        { op: '+', k: 1, v: 0 },
+        { op: '*', k: 2, v: 0 },
+        { op: '+', k: 3, v: 3 },
+      ],
+    });
+    for (let a = 1; a <= 3; a++)
+      for (let b = 0; b <= 4; b++)
+        for (let c = 0; c <= 4; c++)
+          for (let m = 3; m <= 5; m++) {
+            const poly = hornerText([c, b, a]);
+            polyResidues(poly, m).forEach((want, r) =>
+              expect(caseComputation(poly, r, m)?.ops.at(-1)?.v).toBe(want),
+            );
+          }
+    expect(caseComputation('n*n*n-n', 2, 6)).toBeNull();
   });
 
   it('writes polynomials as statements do and recovers consecutive products from any written form', () => {

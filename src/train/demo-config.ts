@@ -67,7 +67,7 @@ export const FULL_DEMO: DemoConfig = {
   // Rotary positions and embeddings of the 3 previous tokens: with them the model learns to look up a
   // step's operation by its letter and to copy a summary's values (induction), which learned positions
   // formed on no seed and rotary ones alone on one seed of three (validation, docs/recipe.md).
-  model: { layers: 2, dModel: 64, heads: 4, ctx: 352, positions: 'rope', prevTokens: 3 },
+  model: { layers: 2, dModel: 64, heads: 4, ctx: 384, positions: 'rope', prevTokens: 3 },
   pretrain: { epochs: 1, batchSize: 8, lr: 3e-3 },
   // lr chosen on the validation split: 3e-3 → 28, 6e-3 → 60 points (SFT model, pure, T 0.3).
   // 12 → 18 epochs: 74 → 93 points on validation (SFT model, pure, short problems). With all three
