@@ -301,10 +301,16 @@ function checkRoads(spec: RoadsSpec, lines: ProofLine[], t: Tally): CheckpointRe
   const routeA = missing(covered).length === 0;
   const routeB = factorOk && productOk;
   let concluded = false;
+  const claim = `${d} divides ${spec.poly}`;
+  const others: string[] = [];
   for (const line of lines) {
-    if (line.kind === 'conclusion' && line.text.replace(/ /g, '') === `${d}divides${spec.poly}`)
-      concluded = true;
+    if (line.kind !== 'conclusion') continue;
+    if (line.text.replace(/ /g, '') === claim.replace(/ /g, '')) concluded = true;
+    else others.push(line.text);
   }
+  // Another claim earns no conclusion point; the rubric has no cap for it.
+  if (!concluded && others.length)
+    t.errors.push(`The conclusion "${others[0]}" is not the statement (${claim}).`);
   if (!routeA && !routeB) {
     if (covered.some((c) => c)) {
       t.cap = { condition: CAP_MISSING_CASE, maxScore: 3 };

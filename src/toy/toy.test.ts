@@ -145,6 +145,14 @@ describe('toy grader on hand-written proofs', () => {
     if (r.ok) expect(r.verdict.score).toBe(score);
   });
 
+  it('says why a two-roads conclusion about another polynomial earns no conclusion point', () => {
+    const r = checkProof(ROADS, [FACTOR, PRODUCT, 'Conclusion. 6 divides n*n*n+n. QED'].join('\n'));
+    expect(r.ok && r.verdict.score).toBe(6);
+    expect(r.ok && r.verdict.errors).toEqual([
+      'The conclusion "6 divides n*n*n+n" is not the statement (6 divides n*n*n-n).',
+    ]);
+  });
+
   it('is deterministic and a failure is not a score', async () => {
     const grader = createToyGrader();
     const attempt = {
