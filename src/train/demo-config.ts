@@ -66,7 +66,9 @@ export const FULL_DEMO: DemoConfig = {
   vocab: 768,
   // Rotary positions and embeddings of the 3 previous tokens: with them the model learns to look up a
   // step's operation by its letter and to copy a summary's values (induction), which learned positions
-  // formed on no seed and rotary ones alone on one seed of three (validation, docs/recipe.md).
+  // formed on no seed and rotary ones alone on one seed of three (validation, docs/recipe.md). ctx 384:
+  // reasoning-cache prompts of up to 227 tokens and a 130-token turn (a cases proof mod 5 computes
+  // every case, 21 tokens each).
   model: { layers: 2, dModel: 64, heads: 4, ctx: 384, positions: 'rope', prevTokens: 3 },
   pretrain: { epochs: 1, batchSize: 8, lr: 3e-3 },
   // lr chosen on the validation split: 3e-3 → 28, 6e-3 → 60 points (SFT model, pure, T 0.3).
