@@ -37,6 +37,8 @@ const D = 'Step d. 0+1 ≡ 1.';
 const END = 'Conclusion. The result is 1. QED';
 // n*n+n, in Horner's form (n+1)*n, mod 4: 0, 2, 2, 0; groups {0,1} and {2,3}.
 const CASES = 'Prove that (n+1)*n mod 4 is always 0 or 2.';
+/** The proof of CASES with its case 2 line replaced. */
+const withCase2 = (line: string) => [K[0], K[1], line, K[3], 'Conclusion. Every case gives 0 or 2. QED'];
 const K = [
   'Case 0. 0+1 ≡ 1*0 ≡ 0.',
   'Case 1. 1+1 ≡ 2*1 ≡ 2.',
@@ -83,30 +85,10 @@ const table: Array<[string, string, string[], number]> = [
   ['chain: empty', CHAIN, [], 0],
   ['cases: complete', CASES, [...K, 'Conclusion. Every case gives 0 or 2. QED'], 7],
   ['cases: missing case', CASES, [...K.slice(0, 3), 'Conclusion. Every case gives 0 or 2. QED'], 3],
-  [
-    'cases: false case',
-    CASES,
-    [K[0], K[1], 'Case 2. 2+1 ≡ 3*2 ≡ 0.', K[3], 'Conclusion. Every case gives 0 or 2. QED'],
-    2,
-  ],
-  [
-    'cases: a false step is not rescued by a right last value',
-    CASES,
-    [K[0], K[1], 'Case 2. 2+1 ≡ 1*2 ≡ 2.', K[3], 'Conclusion. Every case gives 0 or 2. QED'],
-    2,
-  ],
-  [
-    'cases: a case that computes another expression',
-    CASES,
-    [K[0], K[1], 'Case 2. 2+2 ≡ 0*2 ≡ 0.', K[3], 'Conclusion. Every case gives 0 or 2. QED'],
-    2,
-  ],
-  [
-    'cases: a stated value is not a computation',
-    CASES,
-    [K[0], K[1], 'Case 2 gives 2.', K[3], 'Conclusion. Every case gives 0 or 2. QED'],
-    2,
-  ],
+  ['cases: false case', CASES, withCase2('Case 2. 2+1 ≡ 3*2 ≡ 0.'), 2],
+  ['cases: a false step is not rescued by a right last value', CASES, withCase2('Case 2. 2+1 ≡ 1*2 ≡ 2.'), 2],
+  ['cases: a case that computes another expression', CASES, withCase2('Case 2. 2+2 ≡ 0*2 ≡ 0.'), 2],
+  ['cases: a stated value is not a computation', CASES, withCase2('Case 2 gives 2.'), 2],
   ['cases: wrong conclusion', CASES, [...K, 'Conclusion. Every case gives 0, 1 or 2. QED'], 3],
   [
     'cases: unjustified case',
