@@ -24,6 +24,7 @@ import {
   parseStatement,
   polyImage,
   polyResidues,
+  readsLeftToRight,
   samePolynomial,
 } from './spec.ts';
 
@@ -187,7 +188,9 @@ function checkCaseLines(
   for (const line of lines) {
     if (line.kind === 'case-computed') {
       if (line.r >= m) continue;
-      const want = caseComputation(poly, line.r, m);
+      // The statement's own reading, which must mean the polynomial (a two-roads polynomial such as
+      // n*n+3*n+2 does not: read from left to right it is ((n*n+3)*n+2)).
+      const want = readsLeftToRight(poly) ? caseComputation(poly, line.r, m) : null;
       const follows =
         want !== null &&
         want.start === line.start &&

@@ -99,6 +99,27 @@ export function caseComputation(poly: string, r: number, m: number): { start: nu
   return { start, ops };
 }
 
+/**
+ * Whether the expression, read from left to right one operation at a time (as a case computes it),
+ * gives its value: true of Horner's form, false of "n*n+3*n" (which would read as (n*n+3)*n).
+ */
+export function readsLeftToRight(poly: string): boolean {
+  let out = leftToRightMemo.get(poly);
+  if (out === undefined) {
+    out = true;
+    for (let n = 0; n <= 6 && out; n++) {
+      const work = caseComputation(poly, n, 2 ** 31);
+      const value = evalExpr(substitute(poly, n));
+      out = work !== null && value !== null && (work.ops.at(-1)?.v ?? work.start) === value;
+    }
+    if (leftToRightMemo.size > 10_000) leftToRightMemo.clear();
+    leftToRightMemo.set(poly, out);
+  }
+  return out;
+}
+
+const leftToRightMemo = new Map<string, boolean>();
+
 function factorText(offsets: readonly number[]): string {
   return offsets.map((o) => (o === 0 ? 'n' : `(n${o > 0 ? '+' : '-'}${Math.abs(o)})`)).join('*');
 }
@@ -238,7 +259,9 @@ export function parseStatement(text: string): ParsedStatement | null {
     return { spec, claim: m[4] };
   }
   m = CASES_RE.exec(text);
-  if (m && isPoly(m[1])) {
+  // A case computes the statement's expression from left to right, so the expression must mean that
+  // (Horner's form): "3*n*n+2" does, "n*n+3*n" does not.
+  if (m && isPoly(m[1]) && readsLeftToRight(m[1])) {
     const spec: CasesSpec = { family: 'cases', poly: m[1], mod: Number(m[2]) };
     if (spec.mod < 2) return null;
     return { spec, claim: m[3] };

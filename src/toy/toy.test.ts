@@ -19,6 +19,7 @@ import {
   parseStatement,
   polyResidues,
   polyText,
+  readsLeftToRight,
   pretrainCorpus,
   respondAsToyJudge,
   shortQuotas,
@@ -282,6 +283,16 @@ describe('Olympiad-lite generation', () => {
             );
           }
     expect(caseComputation('n*n*n-n', 2, 6)).toBeNull();
+    // a case statement must mean its left-to-right reading; a two-roads one need not, and a case
+    // line that follows such a reading establishes nothing
+    expect(readsLeftToRight('(2*n+1)*n+3')).toBe(true);
+    expect(readsLeftToRight('n*n+3*n')).toBe(false);
+    expect(parseStatement('Prove that n*n+3*n mod 4 is always 0 or 2.')).toBeNull();
+    const roads = 'Prove that 2 divides n*n+3*n+2 for every integer n.';
+    const leftToRight = ['Case 0. 0*0 ≡ 0+3 ≡ 1*0 ≡ 0+2 ≡ 0.', 'Case 1. 1*1 ≡ 1+3 ≡ 0*1 ≡ 0+2 ≡ 0.'];
+    const r = checkProof(roads, [...leftToRight, 'Conclusion. 2 divides n*n+3*n+2. QED'].join('\n'));
+    expect(r.ok && r.verdict.score).toBe(0);
+    expect(r.ok && r.verdict.errors[0]).toBe('Case 0 does not compute n*n+3*n+2 at n = 0.');
   });
 
   it('writes polynomials as statements do and recovers consecutive products from any written form', () => {
