@@ -14,6 +14,7 @@ import {
   type ChainSpec,
   LETTERS,
   type RoadsSpec,
+  applyOp,
   caseComputation,
   chainValues,
   factorOffsets,
@@ -203,7 +204,7 @@ function checkCaseLines(
       let prev = mod(line.start, m);
       let ok = true;
       for (const { op, k, v } of line.ops) {
-        const next = mod(op === '+' ? prev + k : prev * k, m);
+        const next = applyOp(prev, op, k, m);
         if (v !== next) {
           falseClaim(t, `Case ${line.r}: ${prev}${op}${k} is ${next} mod ${m}, not ${v}.`);
           ok = false;

@@ -7,14 +7,14 @@
 import { Rng, deriveSeed } from '../core/rng.ts';
 import { casePoly } from './generate.ts';
 import { carried } from './proof-lines.ts';
-import { type Op, ROAD_SHIFTS, consecutiveProduct, formatOps, mod, polyResidues } from './spec.ts';
+import { type Op, ROAD_SHIFTS, applyOp, consecutiveProduct, formatOps, polyResidues } from './spec.ts';
 
 function fact(rng: Rng): string {
   const m = rng.int(3, 11);
   const a = rng.int(0, m - 1);
   const k = rng.int(1, 9);
   const op = rng.next() < 0.5 ? '+' : '*';
-  const c = mod(op === '+' ? a + k : a * k, m);
+  const c = applyOp(a, op, k, m);
   return rng.pick([
     `${a}${op}${k} = ${c} (mod ${m}).`,
     `Modulo ${m}, ${a}${op}${k} leaves ${c}.`,

@@ -93,7 +93,7 @@ export function caseComputation(poly: string, r: number, m: number): { start: nu
     const op = tokens[i];
     if ((op !== '+' && op !== '*') || !/^\d+$/.test(tokens[i + 1])) return null;
     const k = Number(tokens[i + 1]);
-    v = mod(op === '+' ? v + k : v * k, m);
+    v = applyOp(v, op, k, m);
     ops.push({ op, k, v });
   }
   return { start, ops };
@@ -170,12 +170,17 @@ export function mod(a: number, m: number): number {
   return ((a % m) + m) % m;
 }
 
+/** One step of the house style's arithmetic: v + k or v · k, reduced mod m. */
+export function applyOp(v: number, op: '+' | '*', k: number, m: number): number {
+  return mod(op === '+' ? v + k : v * k, m);
+}
+
 /** Values after each step of a chain: values[0] = start, values[i] = after op i (1-based). */
 export function chainValues(spec: ChainSpec): number[] {
   const out = [mod(spec.start, spec.mod)];
   for (const { op, k } of spec.ops) {
     const prev = out[out.length - 1];
-    out.push(mod(op === '+' ? prev + k : prev * k, spec.mod));
+    out.push(applyOp(prev, op, k, spec.mod));
   }
   return out;
 }

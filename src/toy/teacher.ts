@@ -8,6 +8,7 @@ import {
   type ChainSpec,
   type RoadsSpec,
   type ToySpec,
+  applyOp,
   caseComputation,
   chainValues,
   evalExpr,
@@ -63,7 +64,7 @@ function chainLines(spec: ChainSpec, from: number, error: ErrorKind | null, rng:
   let v = truth[from];
   for (let i = from + 1; i <= L; i++) {
     const { op, k } = spec.ops[i - 1];
-    let next = mod(op === '+' ? v + k : v * k, spec.mod);
+    let next = applyOp(v, op, k, spec.mod);
     if (i === at && error === 'slip') {
       next = wrongValue(rng, next, spec.mod);
       lines.push(render.step(i, v, op, k, next));
@@ -95,8 +96,7 @@ function caseLines(poly: string, m: number, computed: boolean, error: ErrorKind 
         work.ops[j].v = wrongValue(rng, work.ops[j].v, m);
         for (let i = j + 1; i < work.ops.length; i++) {
           const { op, k } = work.ops[i];
-          const prev = work.ops[i - 1].v;
-          work.ops[i].v = mod(op === '+' ? prev + k : prev * k, m);
+          work.ops[i].v = applyOp(work.ops[i - 1].v, op, k, m);
         }
       }
       lines.push(render.caseComputed(r, work.start, work.ops));

@@ -38,14 +38,14 @@ const D = 'Step d. 0+1 ≡ 1.';
 const END = 'Conclusion. The result is 1. QED';
 // n*n+n, in Horner's form (n+1)*n, mod 4: 0, 2, 2, 0; groups {0,1} and {2,3}.
 const CASES = 'Prove that (n+1)*n mod 4 is always 0 or 2.';
-/** The proof of CASES with its case 2 line replaced. */
-const withCase2 = (line: string) => [K[0], K[1], line, K[3], 'Conclusion. Every case gives 0 or 2. QED'];
 const K = [
   'Case 0. 0+1 ≡ 1*0 ≡ 0.',
   'Case 1. 1+1 ≡ 2*1 ≡ 2.',
   'Case 2. 2+1 ≡ 3*2 ≡ 2.',
   'Case 3. 3+1 ≡ 0*3 ≡ 0.',
 ];
+/** The proof of CASES with its case 2 line replaced. */
+const withCase2 = (line: string) => [K[0], K[1], line, K[3], 'Conclusion. Every case gives 0 or 2. QED'];
 const ROADS = 'Prove that 6 divides n*n*n-n for every integer n.';
 const FACTOR = 'Factor. n*n*n-n = (n-1)*n*(n+1).';
 const PRODUCT = 'Product. These are 3 consecutive integers, so the product is divisible by 6.';
