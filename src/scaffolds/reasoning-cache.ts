@@ -2,7 +2,8 @@
 // and the current summary (an explicit "no summary yet" at first); the summarizer reads only the
 // reasoning of the latest turn and its summary replaces the previous one. The final proof is the last
 // reasoning turn's post-think content. The summarizer is the policy, another model ('summarizer'
-// provider) or a programmatic function.
+// provider) or a programmatic function. With stopWhenFinished, a turn that ends on its own (not cut at
+// its token budget) with an answer is the last.
 import { z } from 'zod';
 import type { Problem } from '../core/problem.ts';
 import { fillPrompt, promptTemplate } from './prompts.ts';
@@ -27,6 +28,13 @@ export const reasoningCacheOptions = z
     reasonTokens: z.coerce.number().int().positive().optional().describe('max tokens per reasoning turn'),
     summaryTokens: z.coerce.number().int().positive().default(2048).describe('max tokens per summary'),
     summaryTemperature: z.coerce.number().min(0).default(0.7),
+    stopWhenFinished: z
+      .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
+      .default(false)
+      .describe(
+        'stop after a reasoning turn that ends on its own with an answer (not cut at reasonTokens); ' +
+          'by default every turn runs, as in the reference',
+      ),
     summarize: z
       .custom<SummarizeFn>((v) => typeof v === 'function', 'summarize must be a function')
       .optional()
@@ -53,6 +61,8 @@ export const reasoningCache = defineScaffold({
       });
       proof = reply.content;
       if (i === opts.iterations - 1) break;
+      // A turn that ended on its own has written its whole proof: further turns could only rewrite it.
+      if (opts.stopWhenFinished && reply.finishReason === 'stop' && reply.content.trim()) break;
       const reasoning = reasoningOf(reply);
       if (opts.summarize) {
         summary = await opts.summarize({ problem, summary, reasoning, iteration: i });

@@ -150,6 +150,34 @@ describe('scaffolds', () => {
     expect(a.finalProof).toBe('answer 2');
   });
 
+  it('reasoning-cache with stopWhenFinished: a turn cut at its budget goes on, one that ends on its own is the last', async () => {
+    const replies: ScriptedReply[] = [
+      { text: '<think>long</think>proof 1', finishReason: 'length' },
+      { text: '<think>still thinking', finishReason: 'stop' },
+      { text: '<think>done</think>proof 3', finishReason: 'stop' },
+      { text: 'never asked' },
+    ];
+    let r = 0;
+    const { attempt, policy } = run('reasoning-cache', () => replies[r++], {
+      iterations: 5,
+      stopWhenFinished: 'true',
+      summarize: () => 'S',
+    });
+    const a = await attempt;
+    // The second turn stopped without an answer (cut off inside its thinking), so it is not the last.
+    expect(policy.calls).toHaveLength(3);
+    expect(a.finalProof).toBe('proof 3');
+    const { attempt: always, policy: every } = run('reasoning-cache', () => 'proof', {
+      iterations: 3,
+      summarize: () => 'S',
+    });
+    expect((await always).finalProof).toBe('proof');
+    expect(every.calls).toHaveLength(3);
+    expect(() => parseScaffoldOptions(getScaffold('reasoning-cache'), { stopWhenFinished: 'yes' })).toThrow(
+      /stopWhenFinished/,
+    );
+  });
+
   it('generate-verify-refine: revises on issues and stops when the verifier finds none', async () => {
     const verdicts = ['<issues>\n- case n=0 missing\n</issues>', '<issues>none</issues>'];
     let v = 0;
