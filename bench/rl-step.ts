@@ -17,7 +17,8 @@ const vocab = FULL_DEMO.vocab;
 const model = createGPT({ vocab, ...FULL_DEMO.model }, 1);
 const T = FULL_DEMO.rl.temperature;
 const rng = new Rng(7);
-// Prompts of 60–140 tokens (statement and chat template), completions of 20–96 (the turn budget).
+// Prompts of 60–140 tokens (statement and chat template), completions of 20–96 (the demo's turn budget
+// when the README's figures were measured; 130 now).
 const prompts = Array.from({ length: batch }, () => rng.int(60, 140));
 const seqs = prompts.map((p) => Array.from({ length: p + rng.int(20, 96) }, () => rng.int(0, vocab - 1)));
 const old = seqs.map((s, b) => Array.from({ length: s.length - prompts[b] }, () => -1 - rng.next()));
