@@ -334,6 +334,22 @@ describe('Olympiad-lite generation', () => {
     expect(Math.abs((counts.get('null') ?? 0) / n - 0.55)).toBeLessThan(0.03);
   });
 
+  it('costs a computed cases proof points for every injected error; a slip computes on from its wrong residue', () => {
+    const spec = generateSpec('cases', 3, 5);
+    const statement = statementOf(spec);
+    const rng = new Rng(5);
+    for (const error of ['slip', 'missing', 'unjustified'] as const) {
+      for (let i = 0; i < 20; i++) {
+        const t = teacherProof(spec, rng, { ...NO_ERRORS, [error]: 1 });
+        const r = checkProof(statement, t.proof);
+        expect(r.ok && r.verdict.score, `${error}: ${t.proof}`).toBeLessThan(7);
+        if (error !== 'slip') continue;
+        // Exactly one false residue: the values after it follow from it.
+        expect(r.ok && r.verdict.falseClaims).toBe(1);
+      }
+    }
+  });
+
   it('builds a FineProofs-like set whose grades spread over 0–7', () => {
     const rows = buildSftSet(splits.train, { seed: 1, rates: DEFAULT_ERROR_RATES });
     const grades = new Set(rows.map((r) => r.grade));
@@ -368,6 +384,7 @@ describe('Olympiad-lite generation', () => {
   it('pretraining corpus has no house-style proofs and no held-out statements', () => {
     const text = pretrainCorpus({ seed: 1, lines: 500, statements: splits.train.map((p) => p.statement) });
     expect(text).not.toMatch(/^Step [a-x]\./m);
+    expect(text).not.toMatch(/^Case \d+/m);
     expect(text).not.toMatch(/Conclusion\./);
     for (const p of splits.test) expect(text.includes(p.statement)).toBe(false);
   });
