@@ -11,12 +11,11 @@ import {
   applyOp,
   caseComputation,
   chainValues,
-  evalExpr,
   formatSet,
   mod,
   consecutiveForm,
   polyImage,
-  substitute,
+  polyResidues,
 } from './spec.ts';
 
 export const ERROR_KINDS = ['slip', 'missing', 'unjustified', 'early-stop'] as const;
@@ -101,7 +100,7 @@ function caseLines(poly: string, m: number, computed: boolean, error: ErrorKind 
       }
       lines.push(render.caseComputed(r, work.start, work.ops));
     } else {
-      const v = mod(evalExpr(substitute(poly, r)) ?? 0, m);
+      const v = polyResidues(poly, m)[r];
       lines.push(render.case(r, slip ? wrongValue(rng, v, m) : v));
     }
   }
