@@ -306,15 +306,16 @@ function checkRoads(spec: RoadsSpec, lines: ProofLine[], t: Tally): CheckpointRe
   const routeB = factorOk && productOk;
   let concluded = false;
   const claim = `${d} divides ${spec.poly}`;
-  const others: string[] = [];
+  const bare = claim.replace(/ /g, '');
+  let other: string | undefined;
   for (const line of lines) {
     if (line.kind !== 'conclusion') continue;
-    if (line.text.replace(/ /g, '') === claim.replace(/ /g, '')) concluded = true;
-    else others.push(line.text);
+    if (line.text.replace(/ /g, '') === bare) concluded = true;
+    else other ??= line.text;
   }
   // Another claim earns no conclusion point; the rubric has no cap for it.
-  if (!concluded && others.length)
-    t.errors.push(`The conclusion "${others[0]}" is not the statement (${claim}).`);
+  if (!concluded && other !== undefined)
+    t.errors.push(`The conclusion "${other}" is not the statement (${claim}).`);
   if (!routeA && !routeB) {
     if (covered.some((c) => c)) {
       t.cap = { condition: CAP_MISSING_CASE, maxScore: 3 };

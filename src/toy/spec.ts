@@ -108,6 +108,7 @@ export function readsLeftToRight(poly: string): boolean {
   if (out === undefined) {
     out = true;
     for (let n = 0; n <= 6 && out; n++) {
+      // A modulus far above any value here, so the reading is compared exactly.
       const work = caseComputation(poly, n, 2 ** 31);
       const value = evalExpr(substitute(poly, n));
       out = work !== null && value !== null && (work.ops.at(-1)?.v ?? work.start) === value;
