@@ -65,18 +65,23 @@ static napi_value k_xent_bwd(napi_env env, napi_callback_info info) {
 typedef struct {
   float *p, *m, *v;
   const float *g;
-  float lr, b1, b2, eps, wd, bias1, bias2;
+  double lr, b1, b2, eps, wd, bias1, bias2;
 } AdamCtx;
 
+/* In double, like the TypeScript kernel. In float, -ffast-math computes sqrtf(v) from an approximate
+ * reciprocal square root, which treats a subnormal v (a gradient near 1e-22) as zero and returns
+ * NaN; vector double square roots are exact. The update is memory bound, so the cost is nil. */
 static void adamw_range(void *q, long i0, long i1, int tid) {
   (void)tid;
   AdamCtx *c = q;
-  float decay = 1.f - c->lr * c->wd, step = c->lr / c->bias1, b2s = sqrtf(c->bias2);
+  double decay = 1.0 - c->lr * c->wd, step = c->lr / c->bias1, b2s = sqrt(c->bias2);
   for (long i = i0; i < i1; i++) {
-    float g = c->g[i];
-    c->m[i] = c->b1 * c->m[i] + (1.f - c->b1) * g;
-    c->v[i] = c->b2 * c->v[i] + (1.f - c->b2) * g * g;
-    c->p[i] = c->p[i] * decay - step * c->m[i] / (sqrtf(c->v[i]) / b2s + c->eps);
+    double g = c->g[i];
+    float m = (float)(c->b1 * c->m[i] + (1.0 - c->b1) * g);
+    float v = (float)(c->b2 * c->v[i] + (1.0 - c->b2) * g * g);
+    c->m[i] = m;
+    c->v[i] = v;
+    c->p[i] = (float)(c->p[i] * decay - step * m / (sqrt((double)v) / b2s + c->eps));
   }
 }
 
@@ -88,13 +93,13 @@ static napi_value k_adamw(napi_env env, napi_callback_info info) {
   c.g = arr(&a, 1);
   c.m = arr(&a, 2);
   c.v = arr(&a, 3);
-  c.lr = (float)num(&a, 4);
-  c.b1 = (float)num(&a, 5);
-  c.b2 = (float)num(&a, 6);
-  c.eps = (float)num(&a, 7);
-  c.wd = (float)num(&a, 8);
-  c.bias1 = (float)num(&a, 9);
-  c.bias2 = (float)num(&a, 10);
+  c.lr = num(&a, 4);
+  c.b1 = num(&a, 5);
+  c.b2 = num(&a, 6);
+  c.eps = num(&a, 7);
+  c.wd = num(&a, 8);
+  c.bias1 = num(&a, 9);
+  c.bias2 = num(&a, 10);
   size_t n = len(&a, 0);
   if (!a.bad) parallel_for(adamw_range, &c, (long)n, 65536);
   return done(&a);

@@ -80,4 +80,28 @@ describe('native kernels', () => {
     });
     for (let j = 0; j < a.cached.length; j++) expect(Math.abs(b.cached[j] - a.cached[j])).toBeLessThan(1e-4);
   });
+
+  // A gradient near 1e-22 makes the second moment subnormal (g² ≈ 1.6e-44). The native update once
+  // took its square root from an approximate reciprocal and wrote NaN into the weights.
+  it.skipIf(!native)("AdamW gives the fallback's update, also where the second moment is subnormal", () => {
+    const rng = new Rng(5);
+    const n = 70_000; // more than one thread's share
+    const g = Float32Array.from({ length: n }, (_v, i) =>
+      i % 3 === 0 ? -1.26e-22 : i % 3 === 1 ? 0 : rng.normal() * 1e-3,
+    );
+    const p = Float32Array.from({ length: n }, () => rng.normal() * 0.05);
+    const m = Float32Array.from({ length: n }, (_v, i) => (i % 3 === 2 ? rng.normal() * 1e-4 : 0));
+    const v = Float32Array.from({ length: n }, (_v, i) => (i % 3 === 2 ? 1e-7 : 0));
+    const args = [1e-4, 0.9, 0.95, 1e-8, 0.01, 1 - 0.9 ** 3, 1 - 0.95 ** 3] as const;
+    const [pa, ma, va] = [p.slice(), m.slice(), v.slice()];
+    const [pb, mb, vb] = [p.slice(), m.slice(), v.slice()];
+    jsKernels.adamw(pa, g, ma, va, ...args);
+    native!.adamw(pb, g, mb, vb, ...args);
+    expect(pb.every(Number.isFinite)).toBe(true);
+    for (let j = 0; j < n; j++) {
+      expect(Math.abs(pb[j] - pa[j])).toBeLessThanOrEqual(1e-6 * Math.abs(pa[j]));
+      expect(Math.abs(mb[j] - ma[j])).toBeLessThanOrEqual(1e-6 * Math.abs(ma[j]));
+      expect(Math.abs(vb[j] - va[j])).toBeLessThanOrEqual(1e-6 * Math.abs(va[j]));
+    }
+  });
 });
