@@ -106,6 +106,15 @@ export class AdamW {
   }
 }
 
+/** Name of the first parameter holding a NaN or ±Infinity, or null when every value is finite. */
+export function nonFiniteParameter(params: readonly NamedParameter[]): string | null {
+  for (const { name, tensor } of params) {
+    const d = tensor.data;
+    for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i])) return name;
+  }
+  return null;
+}
+
 export interface ScheduleOptions {
   lr: number;
   warmupSteps: number;

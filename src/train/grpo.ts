@@ -14,10 +14,10 @@ import type { Grader } from '../grading/types.ts';
 import { saveCheckpoint } from '../tiny/checkpoint.ts';
 import type { GPT } from '../tiny/gpt.ts';
 import { completionLogProbs } from '../tiny/logprobs.ts';
-import { AdamW, clipGradNorm } from '../tiny/optim.ts';
+import { AdamW, clipGradNorm, nonFiniteParameter } from '../tiny/optim.ts';
 import type { Tokenizer } from '../tiny/tokenizer.ts';
 import { groupAdvantages, grpoLoss } from './grpo-math.ts';
-import { TrainingDiverged } from './lm-trainer.ts';
+import { TrainingDiverged, lastGood } from './lm-trainer.ts';
 import { MetricsLog } from './metrics-log.ts';
 import { resumeTraining, saveInterval } from './restore.ts';
 import { type PromptGroup, type Rollout, gradeRollouts, sampleGroups } from './rollouts.ts';
@@ -253,6 +253,11 @@ export async function trainGrpo(
   metrics.truncate(step);
   let lastSaved = step;
   const save = async (at: number) => {
+    const bad = nonFiniteParameter(params);
+    if (bad)
+      throw new TrainingDiverged(
+        `rl step ${at}: the update left non-finite values in ${bad}; not saved, ${lastGood(ckptDir, lastSaved)}`,
+      );
     await saveCheckpoint(ckptDir, {
       model: o.model,
       tokenizer: o.tokenizer,
@@ -332,7 +337,7 @@ export async function trainGrpo(
           },
           { eps, entropyCoef: o.entropyCoef ?? 0 },
         );
-        const where = `last good checkpoint: ${existsSync(ckptDir) ? `${ckptDir} (step ${lastSaved})` : 'none yet'}`;
+        const where = lastGood(ckptDir, lastSaved);
         if (!Number.isFinite(loss.data[0]))
           throw new TrainingDiverged(`rl step ${step}: loss is ${loss.data[0]}; step not taken, ${where}`);
         opt.zeroGrad();

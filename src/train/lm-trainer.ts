@@ -11,7 +11,7 @@ import { saveCheckpoint } from '../tiny/checkpoint.ts';
 import { scratchScope } from '../tiny/buffer-pool.ts';
 import type { GPT } from '../tiny/gpt.ts';
 import { crossEntropy } from '../tiny/ops-nn.ts';
-import { AdamW, clipGradNorm, cosineSchedule } from '../tiny/optim.ts';
+import { AdamW, clipGradNorm, cosineSchedule, nonFiniteParameter } from '../tiny/optim.ts';
 import { asScratch, noGrad } from '../tiny/tensor.ts';
 import type { Tokenizer } from '../tiny/tokenizer.ts';
 import { MetricsLog } from './metrics-log.ts';
@@ -19,6 +19,11 @@ import { resumeTraining, saveInterval } from './restore.ts';
 import { type Example, type Row, collate, packExamples } from './sequences.ts';
 
 export class TrainingDiverged extends Error {}
+
+/** The end of a TrainingDiverged message: where the last checkpoint written (from finite weights) is. */
+export function lastGood(ckptDir: string, lastSaved: number): string {
+  return `last good checkpoint: ${lastSaved > 0 || existsSync(ckptDir) ? `${ckptDir} (step ${lastSaved})` : 'none yet'}`;
+}
 
 export interface LmTrainOptions {
   /** Run directory: `checkpoint/` and `metrics.jsonl` live here. */
@@ -111,6 +116,11 @@ export async function trainLm(opts: LmTrainOptions): Promise<LmTrainResult> {
   metrics.truncate(step);
   let lastSaved = step;
   const save = async (at: number) => {
+    const bad = nonFiniteParameter(params);
+    if (bad)
+      throw new TrainingDiverged(
+        `step ${at}: the update left non-finite values in ${bad}; not saved, ${lastGood(ckptDir, lastSaved)}`,
+      );
     await saveCheckpoint(ckptDir, {
       model,
       tokenizer,
@@ -143,7 +153,7 @@ export async function trainLm(opts: LmTrainOptions): Promise<LmTrainResult> {
     const logits = asScratch(model.forward(inputs, B, T, { positions }));
     const lossT = crossEntropy(logits, targets);
     loss = opts.onLoss ? opts.onLoss(step, lossT.data[0]) : lossT.data[0];
-    const where = `last good checkpoint: ${lastSaved > 0 || existsSync(ckptDir) ? `${ckptDir} (step ${lastSaved})` : 'none yet'}`;
+    const where = lastGood(ckptDir, lastSaved);
     if (!Number.isFinite(loss))
       throw new TrainingDiverged(`step ${step}: loss is ${loss}; step not taken, ${where}`);
     lossT.backward();

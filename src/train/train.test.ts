@@ -88,6 +88,25 @@ describe('masked LM trainer', () => {
     const ck = await loadCheckpoint(join(dir, 'checkpoint'));
     expect((ck.trainerState as { step: number }).step).toBe(2);
   });
+
+  it('never saves weights an update made non-finite: the checkpoint before them stays', async () => {
+    const dir = join(root, 'nan-weights');
+    const model = tiny();
+    // A NaN weight after step 3's forward pass: the loss is finite, the update spreads the NaN, and the
+    // checkpoint due at step 4 would hold it.
+    const poison = (step: number, loss: number) => {
+      if (step === 3) model.namedParameters()[1].tensor.data[0] = NaN;
+      return loss;
+    };
+    const run = trainLm({ ...base, dir, model, onLoss: poison });
+    await expect(run).rejects.toThrow(
+      new RegExp(
+        `step 4: the update left non-finite values in ${model.namedParameters()[1].name}; not saved, last good checkpoint: .* \\(step 2\\)`,
+      ),
+    );
+    const ck = await loadCheckpoint(join(dir, 'checkpoint'));
+    expect((ck.trainerState as { step: number }).step).toBe(2);
+  });
 });
 
 /** A grader that scores each attempt with `score`; null is a failed grading ("judge timed out"). */
