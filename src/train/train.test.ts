@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -164,6 +164,38 @@ describe('GRPO trainer', () => {
     // One minibatch, before any update: the trainer's log-probs at T are the sampler's (ratio 1).
     expect(rec.meanRatio).toBeCloseTo(1, 4);
     expect(rec.clipFraction).toBe(0);
+  });
+
+  it('never saves weights an update made non-finite', async () => {
+    const problems = buildSplits({ seed: 1, train: 4, validation: 1, test: 1 }).train;
+    const tok = trainBpe(
+      problems.map((p) => solvePrompt(p)),
+      { vocabSize: 400 },
+    );
+    const dir = join(root, 'rl-inf');
+    const run = trainGrpo({
+      dir,
+      model: createGPT({ vocab: tok.vocabSize, ctx: 320, layers: 1, dModel: 16, heads: 2 }, 1),
+      tokenizer: tok,
+      problems,
+      grader: scoringGrader((_, a) => (a.sampleIndex % 2 ? 7 : 0)),
+      prompt: (p) => solvePrompt(p),
+      steps: 2,
+      problemsPerStep: 2,
+      groupSize: 4,
+      maxNewTokens: 8,
+      lr: Infinity, // every weight the update touches becomes ±Infinity or NaN
+      minibatches: 1,
+      temperature: 0.7,
+      seed: 1,
+      quiet: true,
+      saveEvery: 1,
+    });
+    await expect(run).rejects.toThrow(TrainingDiverged);
+    await expect(run).rejects.toThrow(
+      /rl step 1: the update left non-finite values in \S+; not saved, last good checkpoint: none yet/,
+    );
+    expect(existsSync(join(dir, 'checkpoint'))).toBe(false);
   });
 });
 
