@@ -252,11 +252,12 @@ export async function trainGrpo(
   }
   metrics.truncate(step);
   let lastSaved = step;
+  const label = o.label ?? (o.rc ? 'rc-rl' : 'rl');
   const save = async (at: number) => {
     const bad = nonFiniteParameter(params);
     if (bad)
       throw new TrainingDiverged(
-        `rl step ${at}: the update left non-finite values in ${bad}; not saved, ${lastGood(ckptDir, lastSaved)}`,
+        `${label} step ${at}: the update left non-finite values in ${bad}; not saved, ${lastGood(ckptDir, lastSaved)}`,
       );
     await saveCheckpoint(ckptDir, {
       model: o.model,
@@ -273,7 +274,7 @@ export async function trainGrpo(
     lastSaved = at;
   };
   const progress = new Progress({
-    label: o.label ?? (o.rc ? 'rc-rl' : 'rl'),
+    label,
     total: o.steps,
     quiet: o.quiet,
   });
@@ -339,12 +340,16 @@ export async function trainGrpo(
         );
         const where = lastGood(ckptDir, lastSaved);
         if (!Number.isFinite(loss.data[0]))
-          throw new TrainingDiverged(`rl step ${step}: loss is ${loss.data[0]}; step not taken, ${where}`);
+          throw new TrainingDiverged(
+            `${label} step ${step + 1}: loss is ${loss.data[0]}; step not taken, ${where}`,
+          );
         opt.zeroGrad();
         loss.backward();
         const norm = clipGradNorm(params, o.gradClip ?? 1);
         if (!Number.isFinite(norm))
-          throw new TrainingDiverged(`rl step ${step}: gradient norm is ${norm}; step not taken, ${where}`);
+          throw new TrainingDiverged(
+            `${label} step ${step + 1}: gradient norm is ${norm}; step not taken, ${where}`,
+          );
         opt.step(o.lr);
         stats.clip.push(s.clipFraction);
         stats.entropy.push(s.entropy);

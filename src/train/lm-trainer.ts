@@ -51,7 +51,7 @@ export interface LmTrainOptions {
   label?: string;
   quiet?: boolean;
   meta?: Record<string, unknown>;
-  /** Called with each step's loss before the optimizer step (tests inject faults here). */
+  /** Called with each step's 0-based index and loss before the optimizer step (tests inject faults here). */
   onLoss?: (step: number, loss: number) => number;
 }
 
@@ -115,11 +115,12 @@ export async function trainLm(opts: LmTrainOptions): Promise<LmTrainResult> {
   }
   metrics.truncate(step);
   let lastSaved = step;
+  const label = opts.label ?? 'train';
   const save = async (at: number) => {
     const bad = nonFiniteParameter(params);
     if (bad)
       throw new TrainingDiverged(
-        `step ${at}: the update left non-finite values in ${bad}; not saved, ${lastGood(ckptDir, lastSaved)}`,
+        `${label} step ${at}: the update left non-finite values in ${bad}; not saved, ${lastGood(ckptDir, lastSaved)}`,
       );
     await saveCheckpoint(ckptDir, {
       model,
@@ -131,7 +132,7 @@ export async function trainLm(opts: LmTrainOptions): Promise<LmTrainResult> {
     lastSaved = at;
   };
 
-  const progress = new Progress({ label: opts.label ?? 'train', total: totalSteps, quiet: opts.quiet });
+  const progress = new Progress({ label, total: totalSteps, quiet: opts.quiet });
   progress.set(step);
   let order: Row[] = [];
   let orderEpoch = -1;
@@ -155,11 +156,13 @@ export async function trainLm(opts: LmTrainOptions): Promise<LmTrainResult> {
     loss = opts.onLoss ? opts.onLoss(step, lossT.data[0]) : lossT.data[0];
     const where = lastGood(ckptDir, lastSaved);
     if (!Number.isFinite(loss))
-      throw new TrainingDiverged(`step ${step}: loss is ${loss}; step not taken, ${where}`);
+      throw new TrainingDiverged(`${label} step ${step + 1}: loss is ${loss}; step not taken, ${where}`);
     lossT.backward();
     const gradNorm = clipGradNorm(params, opts.gradClip ?? 1);
     if (!Number.isFinite(gradNorm))
-      throw new TrainingDiverged(`step ${step}: gradient norm is ${gradNorm}; step not taken, ${where}`);
+      throw new TrainingDiverged(
+        `${label} step ${step + 1}: gradient norm is ${gradNorm}; step not taken, ${where}`,
+      );
     const lr = lrAt(step);
     opt.step(lr);
     step++;

@@ -80,10 +80,11 @@ describe('masked LM trainer', () => {
 
   it('stops on a NaN loss and keeps the last good checkpoint', async () => {
     const dir = join(root, 'nan');
+    // onLoss sees the 0-based step index; messages number steps as metrics.jsonl does (the 4th update).
     const run = trainLm({ ...base, dir, model: tiny(), onLoss: (step, loss) => (step === 3 ? NaN : loss) });
     await expect(run).rejects.toThrow(TrainingDiverged);
     await expect(run).rejects.toThrow(
-      /step 3: loss is NaN; step not taken, last good checkpoint: .* \(step 2\)/,
+      /train step 4: loss is NaN; step not taken, last good checkpoint: .* \(step 2\)/,
     );
     const ck = await loadCheckpoint(join(dir, 'checkpoint'));
     expect((ck.trainerState as { step: number }).step).toBe(2);
