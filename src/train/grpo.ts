@@ -14,10 +14,10 @@ import type { Grader } from '../grading/types.ts';
 import { saveCheckpoint } from '../tiny/checkpoint.ts';
 import type { GPT } from '../tiny/gpt.ts';
 import { completionLogProbs } from '../tiny/logprobs.ts';
-import { AdamW, clipGradNorm, nonFiniteParameter } from '../tiny/optim.ts';
+import { AdamW, clipGradNorm } from '../tiny/optim.ts';
 import type { Tokenizer } from '../tiny/tokenizer.ts';
 import { groupAdvantages, grpoLoss } from './grpo-math.ts';
-import { TrainingDiverged, lastGood } from './lm-trainer.ts';
+import { TrainingDiverged, lastGood, refuseNonFinite } from './lm-trainer.ts';
 import { MetricsLog } from './metrics-log.ts';
 import { resumeTraining, saveInterval } from './restore.ts';
 import { type PromptGroup, type Rollout, gradeRollouts, sampleGroups } from './rollouts.ts';
@@ -254,11 +254,7 @@ export async function trainGrpo(
   let lastSaved = step;
   const label = o.label ?? (o.rc ? 'rc-rl' : 'rl');
   const save = async (at: number) => {
-    const bad = nonFiniteParameter(params);
-    if (bad)
-      throw new TrainingDiverged(
-        `${label} step ${at}: the update left non-finite values in ${bad}; not saved, ${lastGood(ckptDir, lastSaved)}`,
-      );
+    refuseNonFinite(params, label, at, ckptDir, lastSaved);
     await saveCheckpoint(ckptDir, {
       model: o.model,
       tokenizer: o.tokenizer,

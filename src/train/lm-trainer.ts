@@ -9,7 +9,7 @@ import { Progress } from '../core/progress.ts';
 import { Rng, deriveSeed } from '../core/rng.ts';
 import { saveCheckpoint } from '../tiny/checkpoint.ts';
 import { scratchScope } from '../tiny/buffer-pool.ts';
-import type { GPT } from '../tiny/gpt.ts';
+import type { GPT, NamedParameter } from '../tiny/gpt.ts';
 import { crossEntropy } from '../tiny/ops-nn.ts';
 import { AdamW, clipGradNorm, cosineSchedule, nonFiniteParameter } from '../tiny/optim.ts';
 import { asScratch, noGrad } from '../tiny/tensor.ts';
@@ -23,6 +23,24 @@ export class TrainingDiverged extends Error {}
 /** The end of a TrainingDiverged message: where the last checkpoint written (from finite weights) is. */
 export function lastGood(ckptDir: string, lastSaved: number): string {
   return `last good checkpoint: ${lastSaved > 0 || existsSync(ckptDir) ? `${ckptDir} (step ${lastSaved})` : 'none yet'}`;
+}
+
+/**
+ * Called before saving step `at`: throws TrainingDiverged when an update left NaN or ±Infinity in a
+ * parameter, so a checkpoint never holds such weights and the last one written stays the good one.
+ */
+export function refuseNonFinite(
+  params: readonly NamedParameter[],
+  label: string,
+  at: number,
+  ckptDir: string,
+  lastSaved: number,
+): void {
+  const bad = nonFiniteParameter(params);
+  if (bad)
+    throw new TrainingDiverged(
+      `${label} step ${at}: the update left non-finite values in ${bad}; not saved, ${lastGood(ckptDir, lastSaved)}`,
+    );
 }
 
 export interface LmTrainOptions {
@@ -117,11 +135,7 @@ export async function trainLm(opts: LmTrainOptions): Promise<LmTrainResult> {
   let lastSaved = step;
   const label = opts.label ?? 'train';
   const save = async (at: number) => {
-    const bad = nonFiniteParameter(params);
-    if (bad)
-      throw new TrainingDiverged(
-        `${label} step ${at}: the update left non-finite values in ${bad}; not saved, ${lastGood(ckptDir, lastSaved)}`,
-      );
+    refuseNonFinite(params, label, at, ckptDir, lastSaved);
     await saveCheckpoint(ckptDir, {
       model,
       tokenizer,
