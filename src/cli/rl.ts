@@ -1,6 +1,7 @@
 // `qed rl`: GRPO (PipelineRL style) on a local checkpoint with rewards from any grader — the toy
 // programmatic grader or an LLM judge through a provider; `--reasoning-cache` trains refinement turns
 // from (problem + summary) states. Library: trainGrpo in src/train/grpo.ts.
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../core/errors.ts';
 import { nonNegative, positive } from './number-options.ts';
@@ -10,9 +11,10 @@ import { createGrader } from '../grading/index.ts';
 import { loadCheckpoint } from '../tiny/checkpoint.ts';
 import { buildSplits, rcPrompt, solvePrompt, summarizeToy, turnBudget } from '../toy/index.ts';
 import { dynamicSamplingError, trainGrpo } from '../train/grpo.ts';
+import { prepareTrainingRun } from './training-run.ts';
 
 interface RlFlags {
-  init: string;
+  init?: string;
   out: string;
   problems?: string;
   judgeModel?: string;
@@ -34,6 +36,7 @@ interface RlFlags {
   saveEvery: number;
   seed: number;
   resume?: boolean;
+  force?: boolean;
   json?: boolean;
   quiet?: boolean;
 }
@@ -42,7 +45,10 @@ export function registerRl(program: Command): void {
   program
     .command('rl')
     .description('GRPO with rubric rewards on a local checkpoint (optionally with a reasoning cache)')
-    .requiredOption('--init <checkpoint>', 'checkpoint to start from (e.g. an SFT checkpoint)')
+    .option(
+      '--init <checkpoint>',
+      'checkpoint to start from (e.g. an SFT checkpoint); a resume may leave it out',
+    )
     .requiredOption('--out <dir>', 'run directory (checkpoint/, metrics.jsonl)')
     .option('--problems <file>', 'training problems; default: the Olympiad-lite train split for --seed')
     .option(
@@ -93,7 +99,8 @@ export function registerRl(program: Command): void {
     )
     .option('--save-every <n>', 'steps between checkpoints', nonNegative('--save-every', true), 5)
     .option('--seed <n>', 'seed', nonNegative('--seed', true), 1)
-    .option('--resume', 'continue from the checkpoint in --out')
+    .option('--resume', 'continue the run in --out from its last checkpoint, with the same settings')
+    .option('--force', 'replace a non-empty --out')
     .option('--json', 'print the result as JSON on stdout')
     .option('--quiet', 'no progress bar')
     .action(async (f: RlFlags) => {
@@ -113,7 +120,28 @@ export function registerRl(program: Command): void {
           problemsPerStep: '--problems-per-step',
         });
       if (invalid) throw new InputError(invalid);
-      const ck = await loadCheckpoint(f.init);
+      const { dir, init } = prepareTrainingRun('rl', f, {
+        init: f.init && resolve(f.init),
+        problems: f.problems && resolve(f.problems),
+        judgeModel: f.judgeModel,
+        reasoningCache: Boolean(f.reasoningCache),
+        steps: f.steps,
+        problemsPerStep: f.problemsPerStep,
+        groupSize: f.groupSize,
+        maxTokens: f.maxTokens,
+        temperature: f.temperature,
+        lr: f.lr,
+        eps: f.eps,
+        entropyCoef: f.entropyCoef,
+        gradClip: f.gradClip,
+        minibatches: f.minibatches,
+        cycles: f.cycles,
+        states: f.states,
+        dynamicSampling,
+        saveEvery: f.saveEvery,
+        seed: f.seed,
+      });
+      const ck = await loadCheckpoint(init);
       const problems: Problem[] = f.problems
         ? await loadProblems(f.problems)
         : buildSplits({ seed: f.seed, train: 1200, validation: 40, test: 80 }).train;
@@ -123,7 +151,7 @@ export function registerRl(program: Command): void {
       const count = (s: string) => ck.tokenizer.encode(s, { allowSpecial: false }).length;
       const maxNewTokens = f.maxTokens ?? turnBudget(count, problems).tokens;
       const r = await trainGrpo({
-        dir: f.out,
+        dir,
         model: ck.model,
         tokenizer: ck.tokenizer,
         problems,
@@ -147,7 +175,7 @@ export function registerRl(program: Command): void {
         seed: f.seed,
         resume: f.resume,
         quiet: f.quiet,
-        meta: { stage: f.reasoningCache ? 'rc-rl' : 'rl', init: f.init, grader: grader.info },
+        meta: { stage: f.reasoningCache ? 'rc-rl' : 'rl', init, grader: grader.info },
       });
       if (f.json) process.stdout.write(`${JSON.stringify(r)}\n`);
       else process.stderr.write(`rl: ${r.steps} steps; checkpoint ${r.checkpoint}; metrics ${r.metrics}\n`);

@@ -1,17 +1,19 @@
 // `qed sft`: masked next-token SFT of a checkpoint on (prompt, proof) records, with packing, eval loss,
 // atomic checkpoints, metrics JSONL and `--resume`. Without --data it uses the Olympiad-lite teacher
 // set for the given seed. Library: trainLm in src/train/lm-trainer.ts.
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../core/errors.ts';
 import { nonNegative } from './number-options.ts';
 import { loadCheckpoint } from '../tiny/checkpoint.ts';
 import { buildSftSet, buildSplits } from '../toy/index.ts';
 import { trainLm } from '../train/lm-trainer.ts';
+import { prepareTrainingRun } from './training-run.ts';
 import { sftExamples } from '../train/recipe-data.ts';
 import { loadSftPairs } from '../train/sft-data.ts';
 
 interface SftFlags {
-  init: string;
+  init?: string;
   out: string;
   data?: string;
   evalData?: string;
@@ -26,6 +28,7 @@ interface SftFlags {
   saveEvery: number;
   seed: number;
   resume?: boolean;
+  force?: boolean;
   json?: boolean;
   quiet?: boolean;
 }
@@ -34,7 +37,7 @@ export function registerSft(program: Command): void {
   program
     .command('sft')
     .description('supervised fine-tuning of a local checkpoint on (prompt, proof) records')
-    .requiredOption('--init <checkpoint>', 'checkpoint to start from (model + tokenizer)')
+    .option('--init <checkpoint>', 'checkpoint to start from (model + tokenizer); a resume may leave it out')
     .requiredOption('--out <dir>', 'run directory (checkpoint/, metrics.jsonl)')
     .option(
       '--data <file>',
@@ -55,13 +58,29 @@ export function registerSft(program: Command): void {
     .option('--eval-every <n>', 'steps between eval losses', nonNegative('--eval-every', true), 25)
     .option('--save-every <n>', 'steps between checkpoints', nonNegative('--save-every', true), 50)
     .option('--seed <n>', 'data order seed (and teacher-set seed)', nonNegative('--seed', true), 1)
-    .option('--resume', 'continue from the checkpoint in --out')
+    .option('--resume', 'continue the run in --out from its last checkpoint, with the same settings')
+    .option('--force', 'replace a non-empty --out')
     .option('--json', 'print the result as JSON on stdout')
     .option('--quiet', 'no progress bar')
     .action(async (f: SftFlags) => {
       if (f.schedule !== 'cosine' && f.schedule !== 'constant')
         throw new InputError(`--schedule must be cosine or constant, got "${String(f.schedule)}"`);
-      const ck = await loadCheckpoint(f.init);
+      const { dir, init } = prepareTrainingRun('sft', f, {
+        init: f.init && resolve(f.init),
+        data: f.data && resolve(f.data),
+        evalData: f.evalData && resolve(f.evalData),
+        minGrade: f.minGrade,
+        epochs: f.epochs,
+        batch: f.batch,
+        lr: f.lr,
+        schedule: f.schedule,
+        warmup: f.warmup,
+        pack: f.pack,
+        evalEvery: f.evalEvery,
+        saveEvery: f.saveEvery,
+        seed: f.seed,
+      });
+      const ck = await loadCheckpoint(init);
       const ctx = ck.config.ctx;
       const pairs = f.data
         ? await loadSftPairs(f.data)
@@ -72,7 +91,7 @@ export function registerSft(program: Command): void {
       if (!train.length) throw new InputError('no SFT records left after filtering');
       const evalPairs = f.evalData ? await loadSftPairs(f.evalData) : [];
       const r = await trainLm({
-        dir: f.out,
+        dir,
         model: ck.model,
         tokenizer: ck.tokenizer,
         train,
@@ -89,7 +108,7 @@ export function registerSft(program: Command): void {
         resume: f.resume,
         quiet: f.quiet,
         label: 'sft',
-        meta: { stage: 'sft', init: f.init, data: f.data ?? 'olympiad-lite', minGrade: f.minGrade },
+        meta: { stage: 'sft', init, data: f.data ?? 'olympiad-lite', minGrade: f.minGrade },
       });
       if (f.json) process.stdout.write(`${JSON.stringify(r)}\n`);
       else

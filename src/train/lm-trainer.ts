@@ -150,8 +150,15 @@ export async function trainLm(opts: LmTrainOptions): Promise<LmTrainResult> {
   progress.set(step);
   let order: Row[] = [];
   let orderEpoch = -1;
-  let loss = NaN;
-  let lastEval: number | undefined;
+  // A resumed run reports the last recorded losses until it takes a step of its own (a finished run
+  // takes none).
+  const done = metrics.read();
+  const recorded = (key: string) => {
+    const v = done.findLast((r) => typeof r[key] === 'number')?.[key];
+    return typeof v === 'number' ? v : undefined;
+  };
+  let loss = recorded('loss') ?? NaN;
+  let lastEval: number | undefined = recorded('evalLoss');
   const stopAt =
     opts.maxStepsThisRun !== undefined ? Math.min(totalSteps, step + opts.maxStepsThisRun) : totalSteps;
   while (step < stopAt) {

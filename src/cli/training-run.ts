@@ -1,0 +1,67 @@
+// The run directory of `qed sft` / `qed rl`: a non-empty --out is refused unless the run is resumed
+// (--resume) or replaced (--force), and `run.json` keeps the settings the run was started with, so a
+// resume with different ones is refused naming the setting, and a resume may leave out --init.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError } from '../core/errors.ts';
+import { prepareRunDir } from '../core/run-dir.ts';
+import { firstSettingChange, resumeRefusal } from '../core/settings-diff.ts';
+
+export const TRAINING_RUN_FILE = 'run.json';
+
+export interface TrainingRunFlags {
+  out: string;
+  resume?: boolean;
+  force?: boolean;
+}
+
+/**
+ * Prepares `flags.out` for a training command and returns the checkpoint to start from. `settings`
+ * are the flags that define the run (not --resume, --force, --json or --quiet), `init` among them. On
+ * resume they are compared with the stored ones; an `init` left out is taken from the stored run.
+ */
+export function prepareTrainingRun(
+  command: string,
+  flags: TrainingRunFlags,
+  settings: Record<string, unknown> & { init?: string },
+): { dir: string; init: string; resumed: boolean } {
+  let dir: string;
+  let resumed: boolean;
+  try {
+    ({ dir, resumed } = prepareRunDir({
+      out: flags.out,
+      prefix: command,
+      resume: flags.resume,
+      force: flags.force,
+    }));
+  } catch (e) {
+    throw new InputError((e as Error).message);
+  }
+  const path = join(dir, TRAINING_RUN_FILE);
+  const stored = resumed && existsSync(path) ? readStored(path) : undefined;
+  const init = settings.init ?? (typeof stored?.init === 'string' ? stored.init : undefined);
+  if (!init)
+    throw new InputError(
+      flags.resume
+        ? `--init is needed: ${dir} holds no ${TRAINING_RUN_FILE} naming the checkpoint the run started from`
+        : '--init <checkpoint> is required',
+    );
+  const run = { command, ...settings, init };
+  if (stored) {
+    const change = firstSettingChange(stored, run);
+    if (change) throw new InputError(resumeRefusal(dir, change));
+  } else {
+    writeFileSync(path, `${JSON.stringify(run, null, 2)}\n`);
+  }
+  return { dir, init, resumed };
+}
+
+function readStored(path: string): Record<string, unknown> {
+  try {
+    const v = JSON.parse(readFileSync(path, 'utf8')) as unknown;
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>;
+  } catch (e) {
+    throw new InputError(`${path}: not valid JSON (${(e as Error).message})`);
+  }
+  throw new InputError(`${path}: expected a JSON object`);
+}
