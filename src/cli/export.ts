@@ -12,6 +12,7 @@ interface ExportFlags {
   name?: string;
   prompt?: string;
   style: string;
+  force?: boolean;
   json?: boolean;
 }
 
@@ -30,6 +31,7 @@ export function registerExport(program: Command): void {
       'user prompt template with a {{problem}} slot (default prompts/generate/proof.md)',
     )
     .option('--style <style>', 'TRL SFT rows: messages | prompt-completion', 'messages')
+    .option('--force', 'replace a data file of the same name already in --out')
     .option('--json', 'print the manifest as JSON on stdout')
     .action(async (input: string, flags: ExportFlags) => {
       if (!EXPORT_FORMATS.includes(flags.format as ExportFormat)) {
@@ -50,6 +52,7 @@ export function registerExport(program: Command): void {
         name: flags.name,
         prompt: flags.prompt,
         style: flags.style as TrlSftStyle,
+        force: flags.force,
       });
       if (flags.json) process.stdout.write(`${JSON.stringify(manifest)}\n`);
       else {

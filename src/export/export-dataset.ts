@@ -1,7 +1,8 @@
 // `qed export` as a library call: read problems (RL) or SFT records, write them in the layout one
 // trainer reads (trl | verl | pipelinerl) into DIR, plus `qed-export.json` naming the files, the
-// row counts and the columns, so a training config can be written against it.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// row counts and the columns, so a training config can be written against it. Several splits may share
+// DIR; a data file already there is replaced only with `force`.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { writeParquet } from '../data/parquet.ts';
 import { DEFAULT_PROMPT_FILE, loadPromptTemplate } from '../generate/prompt.ts';
@@ -29,6 +30,8 @@ export interface ExportOptions {
   prompt?: string;
   /** TRL SFT style (default messages). */
   style?: TrlSftStyle;
+  /** Replace the data file when DIR already holds one of the same name. */
+  force?: boolean;
 }
 
 export interface ExportManifest {
@@ -44,33 +47,39 @@ export interface ExportManifest {
 const writeJsonl = (path: string, rows: Array<Record<string, unknown>>): void =>
   writeFileSync(path, rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
 
+/** The data file an export writes into DIR: one per split (TRL, verl) or per dataset (PipelineRL). */
+function dataFileName(format: ExportFormat, split: string, name: string): string {
+  if (format === 'trl') return `${split}.jsonl`;
+  if (format === 'verl') return `${split}.parquet`;
+  if (format === 'pipelinerl') return `${name}.jsonl`;
+  throw new Error(`unknown export format "${String(format)}" (use ${EXPORT_FORMATS.join(', ')})`);
+}
+
 export async function exportDataset(opts: ExportOptions): Promise<ExportManifest> {
   const template = loadPromptTemplate(opts.prompt ?? DEFAULT_PROMPT_FILE);
   const split = opts.split ?? 'train';
   const name = opts.name ?? basename(opts.input).replace(/\.[^.]+$/, '');
   const { kind, problems, sft } = await readExportInput(opts.input, template, opts.kind);
+  const file = dataFileName(opts.format, split, name);
+  if (opts.format === 'pipelinerl' && kind === 'sft') {
+    throw new Error(
+      'PipelineRL trains RL only: export problems (statement + rubric), not SFT records; use --format trl or verl for SFT',
+    );
+  }
+  const path = join(opts.out, file);
+  if (existsSync(path) && !opts.force)
+    throw new Error(`${path} already exists: pass --force to replace it, or choose another --out or --split`);
   mkdirSync(opts.out, { recursive: true });
   let rows: Array<Record<string, unknown>>;
-  let file: string;
   if (opts.format === 'trl') {
     rows = kind === 'sft' ? trlSftRows(sft, opts.style ?? 'messages') : trlRlRows(problems, template);
-    file = `${split}.jsonl`;
-    writeJsonl(join(opts.out, file), rows);
+    writeJsonl(path, rows);
   } else if (opts.format === 'verl') {
     rows = kind === 'sft' ? verlSftRows(sft, split) : verlRlRows(problems, template, split, name);
-    file = `${split}.parquet`;
-    await writeParquet(join(opts.out, file), rows);
-  } else if (opts.format === 'pipelinerl') {
-    if (kind === 'sft') {
-      throw new Error(
-        'PipelineRL trains RL only: export problems (statement + rubric), not SFT records; use --format trl or verl for SFT',
-      );
-    }
-    rows = pipelineRlRows(problems, name);
-    file = `${name}.jsonl`;
-    writeJsonl(join(opts.out, file), rows);
+    await writeParquet(path, rows);
   } else {
-    throw new Error(`unknown export format "${String(opts.format)}" (use ${EXPORT_FORMATS.join(', ')})`);
+    rows = pipelineRlRows(problems, name);
+    writeJsonl(path, rows);
   }
   const manifest: ExportManifest = {
     format: opts.format,

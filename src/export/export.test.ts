@@ -41,6 +41,20 @@ describe('qed export', () => {
     expect(JSON.parse(row.problem_json as string)).toMatchObject({ id: 'p1', referenceSolution: 'Because.' });
   });
 
+  it('keeps other splits in the same directory and replaces a data file only with force', async () => {
+    const out = join(dir, 'trl-splits');
+    await exportDataset({ format: 'trl', input: problems, out, split: 'train' });
+    await exportDataset({ format: 'trl', input: problems, out, split: 'test' });
+    writeFileSync(join(out, 'train.jsonl'), 'kept\n');
+    await expect(exportDataset({ format: 'trl', input: problems, out, split: 'train' })).rejects.toThrow(
+      `${join(out, 'train.jsonl')} already exists: pass --force to replace it`,
+    );
+    expect(readFileSync(join(out, 'train.jsonl'), 'utf8')).toBe('kept\n');
+    await exportDataset({ format: 'trl', input: problems, out, split: 'train', force: true });
+    expect(lines(join(out, 'train.jsonl'))).toHaveLength(2);
+    expect(lines(join(out, 'test.jsonl'))).toHaveLength(2);
+  });
+
   it('writes verl RL Parquet with reward_model.ground_truth and extra_info', async () => {
     await exportDataset({
       format: 'verl',
