@@ -13,6 +13,7 @@ import { DEFAULT_PROMPT_FILE, loadPromptTemplate, renderPrompt } from '../genera
 import { createGrader } from '../grading/index.ts';
 import { createProvider, DEFAULT_PRICES, loadProviderConfig } from '../providers/index.ts';
 import { graderSpecOf } from '../server/reward-grader-spec.ts';
+import { exitOnFailures } from './exit-status.ts';
 
 interface DistillFlags {
   teacher: string;
@@ -66,7 +67,10 @@ export function registerDistill(program: Command): void {
       'toy | rubric:JUDGE_MODEL | proofbench:JUDGE_MODEL | answer | spec.json (default: no grading)',
     )
     .option('--provider-config <file>', 'endpoints and prices for teacher and judge')
-    .option('--prompt <file>', 'user prompt template with a {{problem}} slot', DEFAULT_PROMPT_FILE)
+    .option(
+      '--prompt <file>',
+      'user prompt template with a {{problem}} slot (default prompts/generate/proof.md)',
+    )
     .option('--temperature <t>', 'teacher temperature', num('--temperature'))
     .option('--max-tokens <n>', 'teacher completion budget', num('--max-tokens', true))
     .option(
@@ -95,7 +99,7 @@ export function registerDistill(program: Command): void {
     .action(async (dataset: string, flags: DistillFlags) => {
       let problems = await loadProblems(dataset);
       if (flags.limit !== undefined) problems = problems.slice(0, flags.limit);
-      const template = loadPromptTemplate(flags.prompt);
+      const template = loadPromptTemplate(flags.prompt ?? DEFAULT_PROMPT_FILE);
       const spec = flags.grader
         ? graderSpecOf(flags.grader, { providerConfig: flags.providerConfig, concurrency: flags.concurrency })
         : undefined;
@@ -192,7 +196,7 @@ export function registerDistill(program: Command): void {
             ? `${JSON.stringify({ dir, ...summary })}\n`
             : `${formatDistillSummary(summary)}\nrecords: ${join(dir, 'distill.jsonl')} (kept: sft.jsonl)\n`,
         );
-        if (summary.generationFailures > 0) process.exitCode = 3;
+        exitOnFailures(summary.generationFailures);
       } finally {
         await provider.close?.();
       }

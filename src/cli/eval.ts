@@ -8,6 +8,7 @@ import type { GraderSpec } from '../grading/index.ts';
 import type { Provider } from '../providers/types.ts';
 import { getScaffold, parseOptionPairs, scaffolds } from '../scaffolds/index.ts';
 import { int, num, pos } from './number-options.ts';
+import { exitOnFailures } from './exit-status.ts';
 
 interface EvalFlags {
   dataset: string;
@@ -168,6 +169,7 @@ export function registerEval(program: Command): void {
         } else {
           process.stdout.write(`${summary(result.metrics)}\nrun log: ${result.runLog}\n`);
         }
+        exitOnFailures(result.metrics.graderErrors + result.metrics.generationErrors);
       } finally {
         process.off('SIGINT', onSigint);
         await Promise.all(opened.map((p) => p.close?.()));

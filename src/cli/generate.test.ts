@@ -122,7 +122,7 @@ describe('qed generate (child process)', () => {
         },
       );
       const result = await run.done;
-      expect(result.code).toBe(0);
+      expect(result.code).toBe(3); // finished, with the failure recorded
       const [attempt] = readRecords<Attempt>(join(out, 'attempts.jsonl'));
       expect(attempt).toMatchObject({ finalProof: '', problemId: 'a' });
       expect(attempt.error).toMatch(/^http_401/);

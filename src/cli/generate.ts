@@ -9,6 +9,7 @@ import { formatGenerateSummary } from '../generate/format-summary.ts';
 import { loadPromptTemplate, runGenerate } from '../generate/index.ts';
 import { createProvider } from '../providers/index.ts';
 import type { OpenAICompatibleProvider } from '../providers/index.ts';
+import { EXIT_INTERRUPTED, exitOnFailures } from './exit-status.ts';
 
 const int = (name: string, min: number) => (v: string) => {
   const n = Number(v);
@@ -169,7 +170,8 @@ export function registerGenerate(program: Command): void {
         if (flags.json) {
           process.stdout.write(`${JSON.stringify({ ...summary, provider: http.stats ?? null }, null, 2)}\n`);
         }
-        if (summary.interrupted) process.exitCode = 130;
+        if (summary.interrupted) process.exitCode = EXIT_INTERRUPTED;
+        exitOnFailures(summary.totalFailed);
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);

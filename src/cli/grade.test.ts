@@ -58,7 +58,7 @@ describe('qed grade', () => {
       out,
       '--json',
     ]);
-    expect(r.code, r.stderr).toBe(0);
+    expect(r.code, r.stderr).toBe(3); // finished, with grader failures recorded
     const s = JSON.parse(r.stdout) as {
       mean: number;
       graded: number;

@@ -18,6 +18,7 @@ import {
   type GraderSpec,
 } from '../grading/index.ts';
 import { int, num } from './number-options.ts';
+import { exitOnFailures } from './exit-status.ts';
 
 interface GradeFlags {
   attempts?: string;
@@ -127,6 +128,7 @@ export function registerGrade(program: Command): void {
       progress.finish();
       if (flags.json) process.stdout.write(`${JSON.stringify({ dir, ...summary })}\n`);
       else process.stdout.write(`${formatSummary(summary)}\ngrades: ${join(dir, 'grades.jsonl')}\n`);
+      exitOnFailures(summary.failures.grader + summary.failures.missingProblem);
     });
 }
 

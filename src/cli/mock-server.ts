@@ -54,7 +54,10 @@ export function registerMockServer(program: Command): void {
     .option('--retry-after <s>', 'Retry-After seconds sent with 429s', '1')
     .option('--model <id...>', 'model ids listed by /v1/models', ['mock-prover'])
     .option('--json', 'print {url} as JSON on stdout when listening')
-    .option('--judge', 'also answer judge prompts as the scripted mock judge (proofs for anything else)')
+    .option(
+      '--judge',
+      'also answer judge prompts as the scripted mock judge, and rubric-writing prompts with a scripted marking scheme (proofs for anything else)',
+    )
     .option('--garbage <rate>', 'with --judge: share of judge replies that are unparseable garbage', rate)
     .action(async (flags: MockServerFlags & { judge?: boolean; garbage?: number }) => {
       if (flags.garbage !== undefined && !flags.judge) throw new InputError('--garbage needs --judge');

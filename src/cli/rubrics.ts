@@ -7,14 +7,17 @@ import { Progress } from '../core/progress.ts';
 import { prepareRunDir } from '../core/run-dir.ts';
 import { loadProblems } from '../data/index.ts';
 import { loadRubricTemplate, PROBLEMS_FILE, RUBRIC_PROMPT_FILE, runRubrics } from '../data/rubric-gen.ts';
+import { mockRubricReply } from '../data/mock-rubric-writer.ts';
 import { createProvider } from '../providers/index.ts';
+import type { MockProviderCall } from '../providers/mock-provider.ts';
 import { int, num } from './number-options.ts';
+import { exitOnFailures } from './exit-status.ts';
 
 interface RubricsFlags {
   model?: string;
   import?: string;
   providerConfig?: string;
-  prompt: string;
+  prompt?: string;
   attempts: number;
   temperature?: number;
   maxTokens?: number;
@@ -36,11 +39,14 @@ export function registerRubrics(program: Command): void {
     .argument('<dataset>', 'problems with statements and reference solutions')
     .option(
       '--model <model>',
-      'rubric-writing model (endpoints from --provider-config or OPENAI_BASE_URL; mock for tests)',
+      'rubric-writing model (endpoints from --provider-config or OPENAI_BASE_URL; mock: a scripted writer for offline runs)',
     )
     .option('--import <scheme>', 'convert existing guidelines instead of generating: proofbench')
     .option('--provider-config <file>', 'endpoints and prices')
-    .option('--prompt <file>', 'template with {{problem}}, {{solution}}, {{guidelines}}', RUBRIC_PROMPT_FILE)
+    .option(
+      '--prompt <file>',
+      'template with {{problem}}, {{solution}}, {{guidelines}} (default prompts/rubrics/rubric-gen-v1.md)',
+    )
     .option(
       '--attempts <n>',
       'replies tried per problem (re-asking with the validation errors)',
@@ -68,7 +74,7 @@ export function registerRubrics(program: Command): void {
         resume: flags.resume,
         force: flags.force,
       });
-      const template = flags.import ? undefined : loadRubricTemplate(flags.prompt);
+      const template = flags.import ? undefined : loadRubricTemplate(flags.prompt ?? RUBRIC_PROMPT_FILE);
       const provider =
         flags.model && !flags.import
           ? await createProvider({
@@ -76,6 +82,10 @@ export function registerRubrics(program: Command): void {
               config: flags.providerConfig,
               concurrency: flags.concurrency,
               seed: flags.seed,
+              // `mock` plays a rubric-writing model; `mock:fail` still fails every call.
+              ...(flags.model === 'mock:fail'
+                ? {}
+                : { respond: (c: MockProviderCall) => mockRubricReply(c.prompt, c.request.seed ?? 0) }),
             })
           : undefined;
       const progress = new Progress({
@@ -111,6 +121,7 @@ export function registerRubrics(program: Command): void {
               `${summary.usage.calls} calls, $${summary.usage.cost.toFixed(4)}\nrubrics: ${join(dir, 'rubrics.jsonl')}\nproblems with rubrics: ${join(dir, PROBLEMS_FILE)}\n`,
           );
         }
+        exitOnFailures(summary.failed);
       } finally {
         await provider?.close?.();
       }

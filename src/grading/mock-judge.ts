@@ -5,6 +5,7 @@
 // share of replies unparseable, to exercise retries and failure accounting.
 import { deriveSeed, Rng } from '../core/rng.ts';
 import { mockProofText } from '../server/mock-text.ts';
+import { isRubricPrompt, mockRubricReply } from '../data/mock-rubric-writer.ts';
 
 export interface MockJudgeOptions {
   /** Share of calls (0–1) answered with an unparseable reply. */
@@ -111,8 +112,9 @@ function afterProofHeading(prompt: string): string {
 }
 
 /**
- * One responder for a mock server that plays both roles: judge prompts (they carry a proof fence or
- * ask for <score>/<points>) get the mock judge, everything else a deterministic mock proof.
+ * One responder for a mock server that plays every role: judge prompts (they carry a proof fence or
+ * ask for <score>/<points>) get the mock judge, rubric-writing prompts a scripted marking scheme,
+ * everything else a deterministic mock proof.
  */
 export function createMockJudgeOrProver(opts: MockJudgeOptions = {}): ((req: {
   prompt: string;
@@ -122,7 +124,11 @@ export function createMockJudgeOrProver(opts: MockJudgeOptions = {}): ((req: {
 } {
   const judge = createMockJudge(opts);
   const respond = (req: { prompt: string; index?: number }): string =>
-    isJudgePrompt(req.prompt) ? judge(req) : mockProofText(req.prompt, req.index ?? 0);
+    isJudgePrompt(req.prompt)
+      ? judge(req)
+      : isRubricPrompt(req.prompt)
+        ? mockRubricReply(req.prompt, req.index ?? 0)
+        : mockProofText(req.prompt, req.index ?? 0);
   return Object.assign(respond, { stats: judge.stats });
 }
 
