@@ -1,6 +1,6 @@
 // loadRun: one evaluation run directory → its config, metrics, samples (attempt + grade) and the
 // problems they answer. Reads the finished `run.json`, or joins `attempts.jsonl` + `grades.jsonl`
-// of a run still in progress. Problems come from `problems.jsonl` in the run, the run's recorded
+// of a run still in progress or of a `qed generate` run (attempts only, shown ungraded). Problems come from `problems.jsonl` in the run, the run's recorded
 // dataset path, or an explicit dataset file; without them the run is still shown, by problem id.
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -44,7 +44,7 @@ export async function loadRun(dir: string, opts: LoadRunOptions = {}): Promise<L
     throw new InputError('not a run directory', { file: dir });
   }
   const runJson = join(dir, 'run.json');
-  const base = existsSync(runJson) ? await readRunLog(runJson) : await readRunLogs(dir);
+  const base = existsSync(runJson) ? await readRunLog(runJson, dir) : await readRunLogs(dir);
   const { problems, source } = await findProblems(dir, base.config, opts.dataset);
   const metrics = base.metrics ?? computeMetrics(base.samples, problems, base.config);
   return { dir, name: basename(resolve(dir)), ...base, metrics, problems, problemsSource: source };
@@ -54,7 +54,7 @@ type RunBase = Pick<LoadedRun, 'config' | 'samples' | 'createdAt' | 'finishedAt'
   metrics?: Record<string, unknown>;
 };
 
-async function readRunLog(path: string): Promise<RunBase> {
+async function readRunLog(path: string, dir: string): Promise<RunBase> {
   let data: unknown;
   try {
     data = JSON.parse(await readFile(path, 'utf8')) as unknown;
@@ -64,6 +64,18 @@ async function readRunLog(path: string): Promise<RunBase> {
   const checked = validateRecord(RunLogSchema, data, { file: path });
   if (!checked.ok) throw checked.error;
   const log = checked.value;
+  // A `qed generate` run keeps its attempts in attempts.jsonl (ungraded); run.json has its config and
+  // generation summary, not samples.
+  if (log.kind === 'generate') {
+    const logs = await readRunLogs(dir);
+    return {
+      ...logs,
+      config: log.config,
+      createdAt: log.createdAt,
+      finishedAt: log.finishedAt,
+      complete: true,
+    };
+  }
   const hasMetrics = typeof log.metrics.mean !== 'undefined';
   return {
     config: log.config,

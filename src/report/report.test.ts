@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadRun, summarizeRun, writeReport } from './index.ts';
 import { writeSyntheticRun } from './synthetic-run.ts';
+import { runGenerate } from '../generate/run-generate.ts';
+import { createMockProvider } from '../providers/mock-provider.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'qed-report-'));
 function run(
@@ -78,6 +80,17 @@ describe('qed report', () => {
     expect(s.mean).toBeCloseTo(finished.mean!, 10);
     expect(s.byCategory).toEqual(finished.byCategory);
     expect(s.samples).toBe(36);
+  });
+
+  it('shows the attempts of a `qed generate` run, ungraded', async () => {
+    const out = join(root, 'generated');
+    const problems = [0, 1, 2].map((i) => ({ id: `g${i}`, statement: `Prove claim ${i}.` }));
+    await runGenerate({ problems, provider: createMockProvider(), samples: 2, out, quiet: true });
+    const loaded = await loadRun(out);
+    expect(loaded.complete).toBe(true);
+    expect(loaded.samples).toHaveLength(6);
+    expect(loaded.samples.every((x) => x.grade === null && x.attempt.finalProof.endsWith('QED'))).toBe(true);
+    expect(summarizeRun(loaded)).toMatchObject({ samples: 6, graded: 0, mean: null });
   });
 
   it('names the file and field of a broken run log', async () => {
