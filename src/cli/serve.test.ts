@@ -27,9 +27,9 @@ describe('qed serve', () => {
       createInterface({ input: child.stdout }).once('line', done),
     );
     const { url, model } = JSON.parse(first) as { url: string; model: string };
-    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
     expect(model).toBe('my-model');
-    const res = await fetch(`${url}/v1/chat/completions`, {
+    const res = await fetch(`${url}/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ model, messages: [{ role: 'user', content: 'a b' }], max_tokens: 3 }),

@@ -1,5 +1,5 @@
 // `qed serve CHECKPOINT_DIR`: serve a checkpoint over an OpenAI-compatible HTTP API on 127.0.0.1 until
-// Ctrl-C. Prints the base URL and model id on stderr (or {url, model} as JSON on stdout with --json).
+// Ctrl-C. Prints the base URL (…/v1) and model id on stderr (or {url, model} as JSON on stdout with --json).
 // With QED_SERVE_API_KEY set in the environment, clients must send it as a bearer token.
 import type { Command } from 'commander';
 import { InputError } from '../core/errors.ts';
@@ -48,7 +48,9 @@ export function registerServe(program: Command): void {
         apiKey: process.env.QED_SERVE_API_KEY || undefined,
         log: flags.quiet ? undefined : (line) => process.stderr.write(`${line}\n`),
       });
-      if (flags.json) process.stdout.write(`${JSON.stringify({ url: server.url, model: server.modelId })}\n`);
+      // The URL an OpenAI client takes as its base URL (OPENAI_BASE_URL), as `qed mock-server` prints it.
+      if (flags.json)
+        process.stdout.write(`${JSON.stringify({ url: `${server.url}/v1`, model: server.modelId })}\n`);
       process.stderr.write(`serving "${server.modelId}" at ${server.url}/v1 (Ctrl-C to stop)\n`);
       await new Promise<void>((done) => {
         const stop = (): void => {

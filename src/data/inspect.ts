@@ -60,7 +60,8 @@ export async function inspectFile(path: string, opts: InspectOptions = {}): Prom
     validation: { valid: 0, invalid: 0, errors: [] },
     warnings: [],
   };
-  const ids = new Set<string>();
+  /** Problem id → where it first appeared (`line 3`, `row 2`). */
+  const ids = new Map<string, string>();
   const fail = (e: InputError): void => {
     report.validation.invalid++;
     if (report.validation.errors.length < maxErrors) {
@@ -100,9 +101,10 @@ export async function inspectFile(path: string, opts: InspectOptions = {}): Prom
     if (!checked.ok) fail(checked.error);
     else if (schema === 'problem') {
       const id = (checked.value as { id: string }).id;
-      if (ids.has(id)) fail(duplicate(id, where));
+      const first = ids.get(id);
+      if (first) fail(duplicate(id, first, where));
       else {
-        ids.add(id);
+        ids.set(id, where.line !== undefined ? `line ${where.line}` : `row ${rec.row}`);
         report.validation.valid++;
       }
     } else report.validation.valid++;
@@ -119,8 +121,12 @@ export async function inspectFile(path: string, opts: InspectOptions = {}): Prom
   return report;
 }
 
-function duplicate(id: string, where: { file: string; line?: number; field?: string }): InputError {
-  return new InputError(`duplicate id "${id}"`, { ...where, field: 'id' });
+function duplicate(
+  id: string,
+  first: string,
+  where: { file: string; line?: number; field?: string },
+): InputError {
+  return new InputError(`duplicate id "${id}" (first at ${first})`, { ...where, field: 'id' });
 }
 
 function typeName(v: unknown): string {

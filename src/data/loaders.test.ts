@@ -263,6 +263,13 @@ describe('inspectFile', () => {
     expect(r.validation.errors[0]).toMatchObject({ field: '[1].attempt.problemId' });
   });
 
+  it('names where a duplicate problem id first appeared, as the loader does', async () => {
+    const path = fixture('inspect-dup.jsonl', '{"id":"a","statement":"s"}\n{"id":"a","statement":"t"}\n');
+    const r = await inspectFile(path);
+    expect(r.validation.errors[0]).toMatchObject({ line: 2, field: 'id' });
+    expect(JSON.stringify(r.validation.errors[0])).toContain('duplicate id \\"a\\" (first at line 1)');
+  });
+
   it('counts invalid rows and lists the first errors with their location', async () => {
     const path = fixture(
       'inspect.jsonl',
