@@ -39,3 +39,11 @@ export const positive = (name: string) => (v: string) => {
   if (!Number.isFinite(n) || n <= 0) throw new InputError(`${name} must be a positive number, got "${v}"`);
   return n;
 };
+
+/** An integer of at least `min`, rejected with an InputError that names the flag. */
+export const intAtLeast = (name: string, min: number) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min)
+    throw new InputError(`${name} must be an integer ≥ ${min}, got "${v}"`);
+  return n;
+};

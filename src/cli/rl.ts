@@ -4,13 +4,14 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../core/errors.ts';
-import { nonNegative, positive } from './number-options.ts';
+import { intAtLeast, nonNegative, positive } from './number-options.ts';
 import type { Problem } from '../core/problem.ts';
 import { loadProblems } from '../data/index.ts';
 import { createGrader } from '../grading/index.ts';
 import { loadCheckpoint } from '../tiny/checkpoint.ts';
 import { buildSplits, rcPrompt, solvePrompt, summarizeToy, turnBudget } from '../toy/index.ts';
 import { dynamicSamplingError, trainGrpo } from '../train/grpo.ts';
+import { exitOnFailures } from './exit-status.ts';
 import { prepareTrainingRun } from './training-run.ts';
 
 interface RlFlags {
@@ -56,13 +57,18 @@ export function registerRl(program: Command): void {
       'grade with this LLM rubric judge instead of the toy programmatic grader',
     )
     .option('--reasoning-cache', 'train refinement turns from reason → summarize states (toy summarizer)')
-    .option('--steps <n>', 'optimizer batches', nonNegative('--steps', true), 30)
-    .option('--problems-per-step <n>', 'prompts per step', nonNegative('--problems-per-step', true), 8)
-    .option('--group-size <n>', 'samples per prompt (G)', nonNegative('--group-size', true), 8)
+    .option('--steps <n>', 'optimizer batches', intAtLeast('--steps', 1), 30)
+    .option('--problems-per-step <n>', 'prompts per step', intAtLeast('--problems-per-step', 1), 8)
+    .option(
+      '--group-size <n>',
+      'samples per prompt (G, at least 2: advantages are taken within a group)',
+      intAtLeast('--group-size', 2),
+      8,
+    )
     .option(
       '--max-tokens <n>',
       'max new tokens per sample (default: the Olympiad-lite turn budget)',
-      nonNegative('--max-tokens', true),
+      intAtLeast('--max-tokens', 1),
     )
     .option(
       '--temperature <x>',
@@ -70,23 +76,18 @@ export function registerRl(program: Command): void {
       positive('--temperature'),
       1,
     )
-    .option('--lr <x>', 'learning rate (constant)', nonNegative('--lr'), 3e-4)
+    .option('--lr <x>', 'learning rate (constant)', positive('--lr'), 3e-4)
     .option('--eps <x>', 'clip range ε of the importance ratio', nonNegative('--eps'), 0.2)
     .option('--entropy-coef <x>', 'entropy bonus coefficient', nonNegative('--entropy-coef'), 0)
-    .option('--grad-clip <x>', 'global grad-norm clip', nonNegative('--grad-clip'), 1)
-    .option('--minibatches <n>', 'optimizer steps per sampled batch', nonNegative('--minibatches', true), 2)
+    .option('--grad-clip <x>', 'global grad-norm clip', positive('--grad-clip'), 1)
+    .option('--minibatches <n>', 'optimizer steps per sampled batch', intAtLeast('--minibatches', 1), 2)
     .option(
       '--cycles <n>',
       'reasoning-cache: reason → summarize cycles per trajectory',
-      nonNegative('--cycles', true),
+      intAtLeast('--cycles', 1),
       3,
     )
-    .option(
-      '--states <n>',
-      'reasoning-cache: states sampled per trajectory',
-      nonNegative('--states', true),
-      2,
-    )
+    .option('--states <n>', 'reasoning-cache: states sampled per trajectory', intAtLeast('--states', 1), 2)
     .option(
       '--dynamic-sampling <probe>',
       'draw <probe> samples per problem first (2 to --group-size) and train only problems whose probe scores differ',
@@ -97,7 +98,12 @@ export function registerRl(program: Command): void {
       'dynamic sampling: problems probed per step at most (default 8 × --problems-per-step)',
       nonNegative('--max-candidates', true),
     )
-    .option('--save-every <n>', 'steps between checkpoints', nonNegative('--save-every', true), 5)
+    .option(
+      '--save-every <n>',
+      'steps between checkpoints (0: only the last step)',
+      nonNegative('--save-every', true),
+      5,
+    )
     .option('--seed <n>', 'seed', nonNegative('--seed', true), 1)
     .option('--resume', 'continue the run in --out from its last checkpoint, with the same settings')
     .option('--force', 'replace a non-empty --out')
@@ -178,6 +184,10 @@ export function registerRl(program: Command): void {
         meta: { stage: f.reasoningCache ? 'rc-rl' : 'rl', init, grader: grader.info },
       });
       if (f.json) process.stdout.write(`${JSON.stringify(r)}\n`);
-      else process.stderr.write(`rl: ${r.steps} steps; checkpoint ${r.checkpoint}; metrics ${r.metrics}\n`);
+      else
+        process.stderr.write(
+          `rl: ${r.steps} steps; ${r.gradings.failed} of ${r.gradings.total} gradings failed; checkpoint ${r.checkpoint}; metrics ${r.metrics}\n`,
+        );
+      exitOnFailures(r.gradings.failed);
     });
 }

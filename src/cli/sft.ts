@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../core/errors.ts';
-import { nonNegative } from './number-options.ts';
+import { intAtLeast, nonNegative, positive } from './number-options.ts';
 import { loadCheckpoint } from '../tiny/checkpoint.ts';
 import { buildSftSet, buildSplits } from '../toy/index.ts';
 import { trainLm } from '../train/lm-trainer.ts';
@@ -41,22 +41,27 @@ export function registerSft(program: Command): void {
     .requiredOption('--out <dir>', 'run directory (checkpoint/, metrics.jsonl)')
     .option(
       '--data <file>',
-      'SFT JSONL: {prompt, proof, grade?} or {messages}; default: the Olympiad-lite teacher set',
+      'SFT JSONL: {prompt, proof, grade?} or {messages}, e.g. the sft.jsonl of qed distill; default: the Olympiad-lite teacher set',
     )
     .option('--eval-data <file>', 'held-out SFT JSONL for eval loss')
     .option(
       '--min-grade <n>',
-      'keep records whose teacher grade is at least n (0–7)',
+      'keep records whose teacher grade is at least n (0–7); ungraded records are kept, failed gradings dropped',
       nonNegative('--min-grade'),
     )
-    .option('--epochs <n>', 'passes over the data', nonNegative('--epochs', true), 2)
-    .option('--batch <n>', 'rows per step', nonNegative('--batch', true), 16)
-    .option('--lr <x>', 'peak learning rate', nonNegative('--lr'), 3e-3)
+    .option('--epochs <n>', 'passes over the data', intAtLeast('--epochs', 1), 2)
+    .option('--batch <n>', 'rows per step', intAtLeast('--batch', 1), 16)
+    .option('--lr <x>', 'peak learning rate', positive('--lr'), 3e-3)
     .option('--schedule <kind>', 'cosine | constant (both with linear warm-up)', 'cosine')
     .option('--warmup <n>', 'warm-up steps', nonNegative('--warmup', true))
     .option('--no-pack', 'one example per row instead of packing')
-    .option('--eval-every <n>', 'steps between eval losses', nonNegative('--eval-every', true), 25)
-    .option('--save-every <n>', 'steps between checkpoints', nonNegative('--save-every', true), 50)
+    .option('--eval-every <n>', 'steps between eval losses', intAtLeast('--eval-every', 1), 25)
+    .option(
+      '--save-every <n>',
+      'steps between checkpoints (0: only the last step)',
+      nonNegative('--save-every', true),
+      50,
+    )
     .option('--seed <n>', 'data order seed (and teacher-set seed)', nonNegative('--seed', true), 1)
     .option('--resume', 'continue the run in --out from its last checkpoint, with the same settings')
     .option('--force', 'replace a non-empty --out')

@@ -2,6 +2,7 @@
 // Both run every stage and every evaluation; quick only shrinks data, model and step counts.
 import { readFileSync } from 'node:fs';
 import { InputError } from '../core/errors.ts';
+import { dynamicSamplingError } from './grpo.ts';
 
 export interface DemoConfig {
   train: number;
@@ -146,6 +147,22 @@ export type DemoOverrides = {
  * Applies overrides to a config. Every key must exist in the config and keep its type, so a typo in
  * an overrides file is an error naming the key, not a silently ignored setting.
  */
+/** The range a setting must lie in, by its name; any other number is a count (an integer ≥ 1). */
+function rangeError(key: string, v: unknown): string | null {
+  const name = key.split('.').at(-1)!;
+  if (name === 'positions') return v === 'learned' || v === 'rope' ? null : 'must be "learned" or "rope"';
+  if (typeof v !== 'number') return null;
+  if (name === 'lr' || name === 'temperature') return v > 0 ? null : 'must be > 0';
+  if (name === 'topP') return v > 0 && v <= 1 ? null : 'must be in (0, 1]';
+  if (name === 'rcFraction' || name === 'lookup') return v >= 0 && v <= 1 ? null : 'must be in [0, 1]';
+  const min = ['refinePerProblem', 'refinePerLong', 'prevTokens', 'probe'].includes(name)
+    ? 0
+    : name === 'groupSize'
+      ? 2
+      : 1;
+  return Number.isInteger(v) && v >= min ? null : `must be an integer ≥ ${min}`;
+}
+
 export function withOverrides(base: DemoConfig, over: unknown, where = 'overrides'): DemoConfig {
   const merge = (b: Record<string, unknown>, o: unknown, path: string): Record<string, unknown> => {
     if (typeof o !== 'object' || o === null || Array.isArray(o))
@@ -158,11 +175,26 @@ export function withOverrides(base: DemoConfig, over: unknown, where = 'override
       if (typeof cur === 'object' && cur !== null) out[k] = merge(cur as Record<string, unknown>, v, key);
       else if (typeof v !== typeof cur || (typeof v === 'number' && !Number.isFinite(v)))
         throw new InputError(`${where}: "${key}" must be a ${typeof cur}, got ${JSON.stringify(v)}`);
-      else out[k] = v;
+      else {
+        const bad = rangeError(key, v);
+        if (bad) throw new InputError(`${where}: "${key}" ${bad}, got ${JSON.stringify(v)}`);
+        out[k] = v;
+      }
     }
     return out;
   };
-  return merge(base as unknown as Record<string, unknown>, over, '') as unknown as DemoConfig;
+  const c = merge(base as unknown as Record<string, unknown>, over, '') as unknown as DemoConfig;
+  const { probe, maxCandidates } = c.rl;
+  const bad =
+    probe > 0 &&
+    dynamicSamplingError({ probe, maxCandidates }, c.rl, {
+      probe: '"rl.probe"',
+      groupSize: '"rl.groupSize"',
+      maxCandidates: '"rl.maxCandidates"',
+      problemsPerStep: '"rl.problemsPerStep"',
+    });
+  if (bad) throw new InputError(`${where}: ${bad}`);
+  return c;
 }
 
 /** Reads a JSON overrides file (checked by withOverrides when the demo starts). */

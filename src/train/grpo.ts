@@ -230,11 +230,21 @@ async function dynamicStep(
   return { groups, rollouts, candidates, probeReward };
 }
 
-export async function trainGrpo(
-  o: GrpoOptions,
-): Promise<{ steps: number; checkpoint: string; metrics: string }> {
+/** Consecutive steps in which every grading failed before a run stops (the grader is down). */
+export const GRADER_OUTAGE_STEPS = 3;
+
+export interface GrpoResult {
+  steps: number;
+  checkpoint: string;
+  metrics: string;
+  /** Samples graded by this call, and how many of those gradings failed (never counted as 0). */
+  gradings: { total: number; failed: number };
+}
+
+export async function trainGrpo(o: GrpoOptions): Promise<GrpoResult> {
   const invalid = o.dynamicSampling && dynamicSamplingError(o.dynamicSampling, o);
   if (invalid) throw new InputError(`dynamic sampling: ${invalid}`);
+  if (!o.problems.length) throw new InputError('no training problems');
   mkdirSync(o.dir, { recursive: true });
   const ckptDir = join(o.dir, 'checkpoint');
   const metrics = new MetricsLog(join(o.dir, 'metrics.jsonl'));
@@ -252,6 +262,8 @@ export async function trainGrpo(
   }
   metrics.truncate(step);
   let lastSaved = step;
+  const gradings = { total: 0, failed: 0 };
+  let outage = 0;
   const label = o.label ?? (o.rc ? 'rc-rl' : 'rl');
   const save = async (at: number) => {
     refuseNonFinite(params, label, at, ckptDir, lastSaved);
@@ -355,6 +367,9 @@ export async function trainGrpo(
     }
     step++;
     const scores = rollouts.map((r) => r.score).filter((s): s is number => s !== null);
+    gradings.total += rollouts.length;
+    gradings.failed += rollouts.length - scores.length;
+    outage = rollouts.length > 0 && scores.length === 0 ? outage + 1 : 0;
     const rewards = scores.map((s) => s / 7);
     // A step with nothing graded (every grade failed, or dynamic sampling kept nothing) has no reward.
     const rm = rewards.length ? mean(rewards) : null;
@@ -380,8 +395,16 @@ export async function trainGrpo(
     const shown = o.dynamicSampling ? probeReward : rm;
     progress.tick(1, shown == null ? 'nothing graded' : `reward ${shown.toFixed(3)}`);
     if ((every && step % every === 0) || step === o.steps) await save(step);
+    if (outage >= GRADER_OUTAGE_STEPS) {
+      const error = rollouts.find((r) => r.graderError)?.graderError ?? 'no grade';
+      progress.finish();
+      throw new Error(
+        `${label} step ${step}: every grading failed in the last ${outage} steps (last error: ${error}); ` +
+          `stopped, ${lastGood(ckptDir, lastSaved)}`,
+      );
+    }
   }
   if (step !== lastSaved) await save(step);
   progress.finish();
-  return { steps: step, checkpoint: ckptDir, metrics: metrics.path };
+  return { steps: step, checkpoint: ckptDir, metrics: metrics.path, gradings };
 }

@@ -11,7 +11,7 @@ import { createGPT } from '../tiny/gpt.ts';
 import { trainBpe } from '../tiny/tokenizer-train.ts';
 import { buildSplits, solvePrompt } from '../toy/index.ts';
 import { runDemo } from './demo.ts';
-import { trainGrpo } from './grpo.ts';
+import { GRADER_OUTAGE_STEPS, trainGrpo } from './grpo.ts';
 import { TrainingDiverged, evalLoss, trainLm } from './lm-trainer.ts';
 import { MetricsLog } from './metrics-log.ts';
 import { saveInterval } from './restore.ts';
@@ -165,6 +165,53 @@ describe('GRPO trainer', () => {
     // One minibatch, before any update: the trainer's log-probs at T are the sampler's (ratio 1).
     expect(rec.meanRatio).toBeCloseTo(1, 4);
     expect(rec.clipFraction).toBe(0);
+    expect(r.gradings).toEqual({ total: 8, failed: 4 });
+  });
+
+  it(`stops when every grading failed for ${GRADER_OUTAGE_STEPS} steps in a row, naming the grader's error`, async () => {
+    const problems = buildSplits({ seed: 1, train: 4, validation: 1, test: 1 }).train;
+    const tok = trainBpe(
+      problems.map((p) => solvePrompt(p)),
+      { vocabSize: 400 },
+    );
+    const model = createGPT({ vocab: tok.vocabSize, ctx: 320, layers: 1, dModel: 16, heads: 2 }, 1);
+    const dir = join(root, 'rl-outage');
+    const run = trainGrpo({
+      dir,
+      model,
+      tokenizer: tok,
+      problems,
+      grader: scoringGrader(() => null),
+      prompt: (p) => solvePrompt(p),
+      steps: 10,
+      problemsPerStep: 1,
+      groupSize: 2,
+      maxNewTokens: 4,
+      lr: 1e-3,
+      seed: 1,
+      quiet: true,
+    });
+    await expect(run).rejects.toThrow(
+      `rl step ${GRADER_OUTAGE_STEPS}: every grading failed in the last ${GRADER_OUTAGE_STEPS} steps (last error: judge timed out)`,
+    );
+    expect(new MetricsLog(join(dir, 'metrics.jsonl')).read()).toHaveLength(GRADER_OUTAGE_STEPS);
+    await expect(
+      trainGrpo({
+        dir,
+        model,
+        tokenizer: tok,
+        problems: [],
+        grader: scoringGrader(() => 7),
+        prompt: (p) => solvePrompt(p),
+        steps: 1,
+        problemsPerStep: 1,
+        groupSize: 2,
+        maxNewTokens: 4,
+        lr: 1e-3,
+        seed: 1,
+        quiet: true,
+      }),
+    ).rejects.toThrow('no training problems');
   });
 
   it('never saves weights an update made non-finite', async () => {
