@@ -54,6 +54,11 @@ export function registerDecontaminate(program: Command): void {
         minOverlap: flags.minOverlap,
         report: flags.report,
       });
+      for (const a of report.against)
+        if (!a.items)
+          process.stderr.write(
+            `qed: warning: ${a.file} has no text in the benchmark fields; nothing checked against it\n`,
+          );
       if (flags.json) {
         const { hits, ...summary } = report;
         process.stdout.write(`${JSON.stringify({ ...summary, hits: hits.length })}\n`);

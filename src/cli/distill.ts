@@ -1,6 +1,7 @@
 // `qed distill DATASET --teacher MODEL`: N teacher proofs per problem, graded, filtered, into SFT records
 // (DIR/distill.jsonl all samples, DIR/sft.jsonl kept ones). `--dry-run` prints the cost estimate and
 // stops; `--resume` continues a killed run without losing or duplicating samples.
+import { InputError } from '../core/errors.ts';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -14,6 +15,7 @@ import { createGrader } from '../grading/index.ts';
 import { createProvider, DEFAULT_PRICES, loadProviderConfig } from '../providers/index.ts';
 import { graderSpecOf } from '../server/reward-grader-spec.ts';
 import { exitOnFailures } from './exit-status.ts';
+import { intAtLeast, nonNegative } from './number-options.ts';
 
 interface DistillFlags {
   teacher: string;
@@ -40,16 +42,6 @@ interface DistillFlags {
   quiet?: boolean;
 }
 
-const num =
-  (name: string, int = false) =>
-  (v: string) => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n < 0 || (int && !Number.isInteger(n))) {
-      throw new Error(`${name} must be a non-negative ${int ? 'integer' : 'number'}, got "${v}"`);
-    }
-    return n;
-  };
-
 const CONFIG_FILE = 'distill-config.json';
 
 export function registerDistill(program: Command): void {
@@ -61,7 +53,7 @@ export function registerDistill(program: Command): void {
       '--teacher <model>',
       'teacher model (served by the endpoints of --provider-config or OPENAI_BASE_URL; mock for tests)',
     )
-    .option('--samples <n>', 'teacher proofs per problem', num('--samples', true), 4)
+    .option('--samples <n>', 'teacher proofs per problem', intAtLeast('--samples', 1), 4)
     .option(
       '--grader <name>',
       'toy | rubric:JUDGE_MODEL | proofbench:JUDGE_MODEL | answer | spec.json (default: no grading)',
@@ -71,25 +63,25 @@ export function registerDistill(program: Command): void {
       '--prompt <file>',
       'user prompt template with a {{problem}} slot (default prompts/generate/proof.md)',
     )
-    .option('--temperature <t>', 'teacher temperature', num('--temperature'))
-    .option('--max-tokens <n>', 'teacher completion budget', num('--max-tokens', true))
+    .option('--temperature <t>', 'teacher temperature', nonNegative('--temperature'))
+    .option('--max-tokens <n>', 'teacher completion budget', intAtLeast('--max-tokens', 1))
     .option(
       '--expected-tokens <n>',
       'completion tokens per sample assumed by the cost estimate (default --max-tokens or 8192)',
-      num('--expected-tokens', true),
+      intAtLeast('--expected-tokens', 1),
     )
-    .option('--concurrency <n>', 'samples in flight', num('--concurrency', true), 16)
-    .option('--seed <s>', 'run seed (per-sample seeds derive from it)', num('--seed', true), 0)
-    .option('--min-score <s>', 'keep samples graded at least s/7', num('--min-score'))
+    .option('--concurrency <n>', 'samples in flight', intAtLeast('--concurrency', 1), 16)
+    .option('--seed <s>', 'run seed (per-sample seeds derive from it)', nonNegative('--seed', true), 0)
+    .option('--min-score <s>', 'keep samples graded at least s/7', nonNegative('--min-score'))
     .option(
       '--max-completion-tokens <n>',
       'drop samples longer than n completion tokens',
-      num('--max-completion-tokens', true),
+      intAtLeast('--max-completion-tokens', 1),
     )
     .option('--drop-truncated', 'drop samples cut at the token limit')
     .option('--no-reasoning', 'leave the teacher reasoning out of the SFT messages')
     .option('--no-cache', 'do not use the response cache')
-    .option('--limit <n>', 'first n problems only', num('--limit', true))
+    .option('--limit <n>', 'first n problems only', intAtLeast('--limit', 1))
     .option('--out <dir>', 'run directory (default: a fresh runs/distill-… directory)')
     .option('--resume', 'continue the run in --out')
     .option('--force', 'overwrite a non-empty --out')
@@ -99,6 +91,7 @@ export function registerDistill(program: Command): void {
     .action(async (dataset: string, flags: DistillFlags) => {
       let problems = await loadProblems(dataset);
       if (flags.limit !== undefined) problems = problems.slice(0, flags.limit);
+      if (!problems.length) throw new InputError('no problems to distill', { file: dataset });
       const template = loadPromptTemplate(flags.prompt ?? DEFAULT_PROMPT_FILE);
       const spec = flags.grader
         ? graderSpecOf(flags.grader, { providerConfig: flags.providerConfig, concurrency: flags.concurrency })

@@ -1,6 +1,7 @@
 // `qed eval`: evaluate a model with a test-time scaffold on a proof benchmark. Parses flags, builds
 // the providers, the grader and the problem list, and calls runEval; progress goes to stderr, the
 // summary (or `--json`) to stdout. `--resume --out DIR` continues an interrupted run.
+import { InputError } from '../core/errors.ts';
 import { setMaxListeners } from 'node:events';
 import type { Command } from 'commander';
 import type { AnswerGroupMetrics, EvalMetrics } from '../eval/index.ts';
@@ -97,7 +98,7 @@ export function registerEval(program: Command): void {
     .option('--retry-failed', 'with --resume: also redo failed generations and failed gradings')
     .option('--force', 'overwrite a non-empty --out')
     .option('--seed <n>', 'run seed (sampling seeds and scaffold choices derive from it)', int('--seed'), 0)
-    .option('--limit <n>', 'evaluate only the first N problems', int('--limit'))
+    .option('--limit <n>', 'evaluate only the first N problems', pos('--limit'))
     .option('--quiet', 'no progress on stderr')
     .option('--json', 'print the result as JSON on stdout')
     .action(async (flags: EvalFlags) => {
@@ -120,6 +121,7 @@ export function registerEval(program: Command): void {
       };
       let problems = await loadProblems(flags.dataset);
       if (flags.limit !== undefined) problems = problems.slice(0, flags.limit);
+      if (!problems.length) throw new InputError('no problems to evaluate', { file: flags.dataset });
       const opened: Provider[] = [];
       // First Ctrl-C: stop starting work and leave a resumable run directory; a second one exits at once.
       const stop = new AbortController();

@@ -10,18 +10,7 @@ import { loadPromptTemplate, runGenerate } from '../generate/index.ts';
 import { createProvider } from '../providers/index.ts';
 import type { OpenAICompatibleProvider } from '../providers/index.ts';
 import { EXIT_INTERRUPTED, exitOnFailures } from './exit-status.ts';
-
-const int = (name: string, min: number) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min)
-    throw new InputError(`${name} must be an integer ≥ ${min}, got "${v}"`);
-  return n;
-};
-const num = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new InputError(`${name} must be a non-negative number, got "${v}"`);
-  return n;
-};
+import { intAtLeast, nonNegative } from './number-options.ts';
 
 interface GenerateFlags {
   dataset: string;
@@ -68,11 +57,11 @@ export function registerGenerate(program: Command): void {
     .description('sample N completions per problem from a dataset into a run directory (attempts.jsonl)')
     .requiredOption('--dataset <file>', 'problems (.jsonl, .json, .csv, .parquet)')
     .requiredOption('--model <name>', 'mock, mock:NAME, local:CHECKPOINT_DIR, or a model served over HTTP')
-    .option('--samples <n>', 'completions per problem', int('--samples', 1), 1)
+    .option('--samples <n>', 'completions per problem', intAtLeast('--samples', 1), 1)
     .option(
       '--concurrency <n>',
       'requests in flight (default: the config file default, else 16 over HTTP, 8 otherwise)',
-      int('--concurrency', 1),
+      intAtLeast('--concurrency', 1),
     )
     .option('--out <dir>', 'run directory (default: runs/generate-<time>-<hash>)')
     .option('--resume', 'continue the run in --out, skipping finished samples')
@@ -85,20 +74,24 @@ export function registerGenerate(program: Command): void {
       '--cache-path <file>',
       'response cache file (default $QED_CACHE_DIR/responses.sqlite or .qed-cache/)',
     )
-    .option('--max-tokens <n>', 'completion token limit per sample', int('--max-tokens', 1))
-    .option('--temperature <t>', 'sampling temperature (default: the server default)', num('--temperature'))
-    .option('--top-p <p>', 'nucleus sampling (default: the server default)', num('--top-p'))
-    .option('--seed <n>', 'run seed; each sample gets a seed derived from it', int('--seed', 0), 0)
-    .option('--timeout <seconds>', 'per-try timeout (default 600)', num('--timeout'))
+    .option('--max-tokens <n>', 'completion token limit per sample', intAtLeast('--max-tokens', 1))
+    .option(
+      '--temperature <t>',
+      'sampling temperature (default: the server default)',
+      nonNegative('--temperature'),
+    )
+    .option('--top-p <p>', 'nucleus sampling (default: the server default)', nonNegative('--top-p'))
+    .option('--seed <n>', 'run seed; each sample gets a seed derived from it', intAtLeast('--seed', 0), 0)
+    .option('--timeout <seconds>', 'per-try timeout (default 600)', nonNegative('--timeout'))
     .option(
       '--max-retries <n>',
       'retries per sample on 429/5xx/network/timeouts (default 5)',
-      int('--max-retries', 0),
+      intAtLeast('--max-retries', 0),
     )
     .option('--stream', 'use streaming responses')
     .option('--prompt <file>', 'prompt template with a {{problem}} slot (default prompts/generate/proof.md)')
     .option('--skip-invalid', 'report and skip invalid dataset rows instead of stopping')
-    .option('--limit <n>', 'use only the first N problems', int('--limit', 1))
+    .option('--limit <n>', 'use only the first N problems', intAtLeast('--limit', 1))
     .option('--json', 'print the summary as JSON on stdout')
     .option('--quiet', 'no progress output')
     .action(async (flags: GenerateFlags) => {

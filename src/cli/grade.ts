@@ -17,7 +17,7 @@ import {
   readMetaEvalFile,
   type GraderSpec,
 } from '../grading/index.ts';
-import { int, num } from './number-options.ts';
+import { int, num, pos } from './number-options.ts';
 import { exitOnFailures } from './exit-status.ts';
 
 interface GradeFlags {
@@ -68,7 +68,7 @@ export function registerGrade(program: Command): void {
       [],
     )
     .option('--programmatic <name>', 'use a rule-based grader instead of a judge (toy)')
-    .option('--samples <k>', 'judge samples per model and attempt', int('--samples'))
+    .option('--samples <k>', 'judge samples per model and attempt', pos('--samples'))
     .option('--aggregate <how>', 'ensemble aggregate: mean | median', 'mean')
     .option(
       '--retries <n>',

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { InputError } from '../core/errors.ts';
 import { FAULT_KINDS, startMockServer } from '../server/mock-openai-server.ts';
 import type { FaultKind } from '../server/mock-openai-server.ts';
+import { nonNegative } from './number-options.ts';
 
 const rate = (v: string) => {
   const n = Number(v);
@@ -16,9 +17,9 @@ const rate = (v: string) => {
 interface MockServerFlags {
   port: string;
   host: string;
-  latency: string;
-  seed: string;
-  retryAfter: string;
+  latency: number;
+  seed: number;
+  retryAfter: number;
   faults?: string;
   model: string[];
   json?: boolean;
@@ -45,13 +46,13 @@ export function registerMockServer(program: Command): void {
     .description('run a local OpenAI-compatible mock server (deterministic proofs, latency, fault injection)')
     .option('--port <n>', 'port (0 = any free port)', '8400')
     .option('--host <host>', 'interface to bind', '127.0.0.1')
-    .option('--latency <ms>', 'delay before each answer', '0')
-    .option('--seed <n>', 'seed for replies and fault draws', '0')
+    .option('--latency <ms>', 'delay before each answer', nonNegative('--latency'), 0)
+    .option('--seed <n>', 'seed for replies and fault draws', nonNegative('--seed', true), 0)
     .option(
       '--faults <spec>',
       `fault rates, e.g. "rate_limit=0.1,hang=0.05" or "all=0.1" (${FAULT_KINDS.join(', ')})`,
     )
-    .option('--retry-after <s>', 'Retry-After seconds sent with 429s', '1')
+    .option('--retry-after <s>', 'Retry-After seconds sent with 429s', nonNegative('--retry-after'), 1)
     .option('--model <id...>', 'model ids listed by /v1/models', ['mock-prover'])
     .option('--json', 'print {url} as JSON on stdout when listening')
     .option(
@@ -64,16 +65,16 @@ export function registerMockServer(program: Command): void {
       const respond = flags.judge
         ? (await import('../grading/index.ts')).createMockJudgeOrProver({
             garbageRate: flags.garbage ?? 0,
-            seed: Number(flags.seed),
+            seed: flags.seed,
           })
         : undefined;
       const server = await startMockServer({
         respond,
         port: Number(flags.port),
         host: flags.host,
-        latencyMs: Number(flags.latency),
-        seed: Number(flags.seed),
-        retryAfterS: Number(flags.retryAfter),
+        latencyMs: flags.latency,
+        seed: flags.seed,
+        retryAfterS: flags.retryAfter,
         faults: flags.faults ? parseFaults(flags.faults) : undefined,
         models: flags.model,
         recordCalls: false,

@@ -1,6 +1,7 @@
 // `qed rubrics DATASET --model MODEL`: an LLM writes a validated marking scheme per problem (re-asked with
 // the validation errors when invalid; failures recorded); `--import proofbench` converts IMO-ProofBench
 // grading guidelines instead. Writes DIR/rubrics.jsonl and DIR/problems.jsonl (problems with rubrics).
+import { InputError } from '../core/errors.ts';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { Progress } from '../core/progress.ts';
@@ -68,6 +69,7 @@ export function registerRubrics(program: Command): void {
       if (!flags.import && !flags.model)
         throw new Error('--model MODEL is required (or --import proofbench)');
       const problems = await loadProblems(dataset);
+      if (!problems.length) throw new InputError('no problems to write rubrics for', { file: dataset });
       const { dir } = prepareRunDir({
         out: flags.out,
         prefix: 'rubrics',

@@ -60,6 +60,10 @@ export async function* csvRows(path: string): AsyncGenerator<CsvRowResult & { he
         if (header.some((h) => h === '')) {
           throw new InputError('empty column name in the header', { file: path, line });
         }
+        const repeated = header.find((h, i) => header!.indexOf(h) !== i);
+        if (repeated !== undefined) {
+          throw new InputError(`column "${repeated}" appears twice in the header`, { file: path, line });
+        }
         continue;
       }
       yield { header, ...checkRecord(path, header, rec, line) };

@@ -1,7 +1,8 @@
 // `qed decontaminate` as a library call: index the n-grams of benchmark files (problem statements,
 // and reference solutions with `benchmarkFields`), check one or more fields of every training record,
 // drop the records that hit, and write the kept records plus a JSON report of every hit.
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { InputError } from '../core/errors.ts';
 import { writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { buildContaminationIndex, contaminationOf } from './decontaminate.ts';
@@ -53,14 +54,15 @@ const DATASET_EXT = /\.(csv|jsonl|ndjson|json|parquet)$/i;
 
 /** Benchmark paths with directories expanded to the dataset files directly inside them (sorted). */
 export function expandAgainst(paths: string[]): string[] {
-  return paths.flatMap((p) =>
-    statSync(p).isDirectory()
+  return paths.flatMap((p) => {
+    if (!existsSync(p)) throw new InputError(`--against ${p}: no such file or directory`);
+    return statSync(p).isDirectory()
       ? readdirSync(p)
           .filter((f) => DATASET_EXT.test(f))
           .sort()
           .map((f) => join(p, f))
-      : [p],
-  );
+      : [p];
+  });
 }
 
 export async function decontaminateFile(opts: DecontaminateFileOptions): Promise<DecontaminateReport> {
@@ -77,6 +79,11 @@ export async function decontaminateFile(opts: DecontaminateFileOptions): Promise
     against.push({ file, items: items.length });
     bench.push(...items);
   }
+  // Checking against nothing would report every record clean.
+  if (!bench.length)
+    throw new InputError(
+      `no benchmark text: no record of ${againstFiles.join(', ')} has field ${benchFields.map((f) => `"${f}"`).join(' or ')} (--benchmark-field; a CSV's problem and solution columns are "statement" and "referenceSolution")`,
+    );
   const index = buildContaminationIndex(bench, n);
   const records = await readRecordsOf(opts.input);
   const hits: DecontaminateReport['hits'] = [];

@@ -159,5 +159,17 @@ describe('decontaminate', () => {
       field: 'statement',
     });
     expect(readFileSync(join(dir, 'clean.jsonl'), 'utf8')).toContain('"t2"');
+    // A field no benchmark record has would check against nothing: refused, not reported clean.
+    await expect(
+      decontaminateFile({
+        input,
+        against: [dirname(PB!)],
+        out: join(dir, 'none.jsonl'),
+        benchmarkFields: ['solution'],
+      }),
+    ).rejects.toThrow(/no benchmark text: .* has field "solution"/);
+    await expect(
+      decontaminateFile({ input, against: [join(dir, 'missing')], out: join(dir, 'none.jsonl') }),
+    ).rejects.toThrow(/--against .*missing: no such file or directory/);
   });
 });

@@ -118,6 +118,13 @@ describe('malformed inputs name file, line and field', () => {
       reason: /expected 3 fields.*got 2/,
     },
     {
+      name: 'repeated CSV column',
+      file: 'duphdr.csv',
+      text: 'id,problem,problem\np1,a,b\n',
+      line: 1,
+      reason: /column "problem" appears twice in the header/,
+    },
+    {
       name: 'missing statement in CSV',
       file: 'nostatement.csv',
       text: `${header}a,ok,s\nb," ",s\n`,
