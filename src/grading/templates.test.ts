@@ -1,7 +1,9 @@
 // Judge templates: files identified by id and sha256, one-pass rendering (a proof cannot inject
 // slots), and structured rubrics rendered with alternative chains, zero credit, deductions and caps.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Rubric } from '../core/rubric.ts';
 import { loadTemplate, renderRubric, renderTemplate } from './templates.ts';
@@ -27,6 +29,15 @@ describe('templates', () => {
   });
   it('a missing slot value is an error, not an empty string', () => {
     expect(() => renderTemplate(loadTemplate('rubric-v1'), { problem: 'P' })).toThrow(/no value for \{\{/);
+  });
+  it.each([
+    ['Grade this. <score>', /no \{\{problem\}\} or \{\{proof\}\} slot/],
+    ['{{problem}} and {{proofs}}', /unknown slot \{\{proofs\}\}/],
+    ['{{problem}} only', /no \{\{proof\}\} slot/],
+  ])('a template %j is refused before any judge call', (text, message) => {
+    const path = join(mkdtempSync(join(tmpdir(), 'qed-template-')), 'custom.txt');
+    writeFileSync(path, text);
+    expect(() => loadTemplate(path)).toThrow(message);
   });
   it('an unreadable template names the path', () => {
     expect(() => loadTemplate('no-such-template')).toThrow(/no-such-template\.txt/);

@@ -1,6 +1,7 @@
 // Judge prompt templates: versioned text files under prompts/grading/, loaded once, identified by
 // id (file name without .txt) and the sha256 of their bytes so every Grade names the exact prompt.
 // Rendering is one pass over `{{name}}` slots: text substituted in (a proof) is never re-expanded.
+import { InputError } from '../core/errors.ts';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -32,11 +33,31 @@ export function loadTemplate(idOrPath: string): JudgeTemplate {
   } catch (e) {
     throw new Error(`judge template ${idOrPath}: cannot read ${path} (${(e as Error).message})`);
   }
+  checkSlots(idOrPath, text);
   const id = isPath ? (path.split('/').pop() ?? path).replace(/\.txt$/, '') : idOrPath;
   const hash = createHash('sha256').update(text).digest('hex');
   const template = { id, hash, text, path };
   cache.set(idOrPath, template);
   return template;
+}
+
+/** The slots a judge fills; a template must show the judge the problem and the proof. */
+export const JUDGE_SLOTS = ['problem', 'proof', 'fence', 'scheme', 'reference', 'reference_section'] as const;
+const REQUIRED_SLOTS = ['problem', 'proof'];
+
+/** Refuses a template with an unknown slot or without {{problem}} and {{proof}}, before any judge call. */
+function checkSlots(name: string, text: string): void {
+  const used = new Set([...text.matchAll(/\{\{([a-z_]+)\}\}/g)].map((m) => m[1]));
+  const unknown = [...used].filter((s) => !(JUDGE_SLOTS as readonly string[]).includes(s));
+  if (unknown.length)
+    throw new InputError(
+      `judge template ${name}: unknown slot ${unknown.map((s) => `{{${s}}}`).join(', ')} (slots: ${JUDGE_SLOTS.map((s) => `{{${s}}}`).join(', ')})`,
+    );
+  const missing = REQUIRED_SLOTS.filter((s) => !used.has(s));
+  if (missing.length)
+    throw new InputError(
+      `judge template ${name}: no ${missing.map((s) => `{{${s}}}`).join(' or ')} slot, so the judge would never see it`,
+    );
 }
 
 /** Fills `{{slot}}`s in one pass; an unknown slot is a bug in the template and throws. */
