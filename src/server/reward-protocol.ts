@@ -35,9 +35,41 @@ export interface ScoreResult {
   latencyMs: number;
 }
 
-/** First validation issue as `path: message`, e.g. `items.3.proof: expected string, received number`. */
+/**
+ * First validation issue as `path: message`, e.g. `items.3.proof: expected string, received number` or
+ * `problem.statement: missing (required)`. A failed union (`problem` is an id or a Problem object) is
+ * reported through the one alternative whose type the value has, so the nested field is named rather
+ * than the union's bare "Invalid input".
+ */
 export function describeIssue(error: z.ZodError): string {
-  const issue = error.issues[0];
-  const path = issue.path.map(String).join('.');
-  return `${path || '(body)'}: ${issue.message}`;
+  const { path, message } = resolveIssue(error.issues[0], []);
+  return `${path.map(String).join('.') || '(body)'}: ${message}`;
+}
+
+function resolveIssue(
+  issue: z.core.$ZodIssue,
+  prefix: PropertyKey[],
+): { path: PropertyKey[]; message: string } {
+  const path = [...prefix, ...issue.path];
+  if (issue.code === 'invalid_union' && issue.errors.length) {
+    // An alternative that failed only on the value's own type (at its root) is not the one meant.
+    const wrongType = (branch: z.core.$ZodIssue[]) =>
+      branch.length > 0 && branch.every((i) => i.code === 'invalid_type' && i.path.length === 0);
+    const meant = issue.errors.filter((branch) => branch.length > 0 && !wrongType(branch));
+    if (meant.length === 1) return resolveIssue(meant[0][0], path);
+    if (meant.length === 0) {
+      const expected = [
+        ...new Set(issue.errors.flat().map((i) => (i.code === 'invalid_type' ? i.expected : undefined))),
+      ].filter(Boolean);
+      const received = /received (\S+)$/.exec(issue.errors[0][0]?.message ?? '')?.[1];
+      if (expected.length)
+        return {
+          path,
+          message: `Invalid input: expected ${expected.join(' or ')}${received ? `, received ${received}` : ''}`,
+        };
+    }
+  }
+  if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message))
+    return { path, message: 'missing (required)' };
+  return { path, message: issue.message };
 }

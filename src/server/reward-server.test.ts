@@ -135,6 +135,27 @@ describe('reward server', () => {
     expect((await fetch(`${server.url}/metrics`)).status).toBe(401);
   });
 
+  it('names the nested field of a bad inline problem instead of the union\'s "Invalid input"', async () => {
+    server = await startRewardServer({ grader: scriptedGrader(), problems });
+    const message = (r: { body: Record<string, unknown> }) => (r.body.error as { message: string }).message;
+    const missing = await post('/score', { problem: { id: 'z' }, proof: 'x' });
+    expect(missing.status).toBe(400);
+    expect(message(missing)).toBe('problem.statement: missing (required)');
+    const wrong = await post('/score', { problem: { id: 'z', statement: 5 }, proof: 'x' });
+    expect(message(wrong)).toBe('problem.statement: Invalid input: expected string, received number');
+    const neither = await post('/score', { problem: 5, proof: 'x' });
+    expect(message(neither)).toBe('problem: Invalid input: expected string or object, received number');
+    const batch = await post('/score/batch', {
+      items: [
+        { problem: 'toy-0', proof: 'x' },
+        { problem: {}, proof: 'x' },
+      ],
+    });
+    expect(batch.status).toBe(400);
+    expect(message(batch)).toBe('items.1.problem.statement: missing (required)');
+    expect(message(await post('/score', { problem: 'toy-0' }))).toBe('proof: missing (required)');
+  });
+
   it('answers malformed bodies with a clear 4xx and keeps serving (seeded fuzz)', async () => {
     server = await startRewardServer({ grader: scriptedGrader(), maxBodyBytes: 4096 });
     const rng = new Rng(deriveSeed(11, 'fuzz'));

@@ -27,13 +27,14 @@ export interface SftFilter {
 
 export function sftExamples(
   tokenizer: Tokenizer,
-  rows: ReadonlyArray<{ prompt: string; proof: string; grade?: number }>,
+  rows: ReadonlyArray<{ prompt: string; proof: string; grade?: number | null }>,
   ctx: number,
   filter: SftFilter = {},
 ): Example[] {
   const out: Example[] = [];
   for (const r of rows) {
-    if (filter.minGrade !== undefined && (r.grade ?? 7) < filter.minGrade) continue;
+    // Ungraded rows pass the filter; a failed grading (null) is no evidence of quality and does not.
+    if (filter.minGrade !== undefined && (r.grade === null || (r.grade ?? 7) < filter.minGrade)) continue;
     const e = encodeExample(tokenizer, r.prompt, r.proof, ctx);
     if (e) out.push(e);
   }
