@@ -1,9 +1,9 @@
 // createProvider: model-spec dispatch, the scripted mock provider, and the SQLite response cache
 // (hit/miss, only reproducible requests, free when hit, opt-out) over the mock HTTP server.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startMockServer } from '../server/mock-openai-server.ts';
 import type { MockServer } from '../server/mock-openai-server.ts';
 import { createMockProvider, createProvider } from './index.ts';
@@ -113,5 +113,34 @@ describe('createProvider', () => {
     expect((await p.generate(ask({ seed: 1 }))).ok).toBe(false);
     expect((await p.generate(ask({ seed: 1 }))).ok).toBe(true);
     expect(s.stats.requests).toBe(2);
+  });
+});
+
+describe('createProvider with a provider config file', () => {
+  it('warns on stderr, once, when an endpoint names an unset apiKeyEnv; not for the env endpoint', async () => {
+    const s = await mockServer();
+    const dir = mkdtempSync(join(tmpdir(), 'qed-provider-config-'));
+    const config = join(dir, 'endpoints.yaml');
+    writeFileSync(config, `endpoints:\n  - name: vllm-a\n    baseUrl: ${s.url}\n    apiKeyEnv: VLLM_KEY\n`);
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const p = await createProvider({ model: 'mock-prover', config, cache: false, env: {} });
+      closers.push(async () => p.close?.());
+      expect((await p.generate(ask())).ok).toBe(true);
+      const warned = write.mock.calls.map((c) => String(c[0]));
+      expect(warned).toEqual([
+        'warning: endpoint "vllm-a": environment variable VLLM_KEY is not set; sending no API key (the placeholder "EMPTY")\n',
+      ]);
+      write.mockClear();
+      const implicit = await createProvider({
+        model: 'mock-prover',
+        cache: false,
+        env: { OPENAI_BASE_URL: s.url },
+      });
+      closers.push(async () => implicit.close?.());
+      expect(write).not.toHaveBeenCalled();
+    } finally {
+      write.mockRestore();
+    }
   });
 });

@@ -29,7 +29,7 @@ export type { EndpointConfig, ProviderConfig } from './endpoints.ts';
 export { DEFAULT_PRICES, costOf, priceOf } from './prices.ts';
 export type { Price, PriceTable } from './prices.ts';
 export { ResponseCache, defaultCachePath, requestKey, isCacheable } from './response-cache.ts';
-export { redact, registerSecret } from './redact.ts';
+export { redact, redactUrl, registerSecret } from './redact.ts';
 export { Router } from './router.ts';
 
 export interface CreateProviderOptions {
@@ -80,7 +80,8 @@ export async function createProvider(opts: CreateProviderOptions): Promise<Provi
   const cache = useCache ? new ResponseCache(opts.cachePath ?? defaultCachePath(env)) : undefined;
   const provider = createOpenAICompatibleProvider({
     model: opts.model,
-    endpoints: config.endpoints,
+    // Without a file the provider builds the env endpoint itself (and stays quiet about a missing key).
+    ...(configPath ? { endpoints: config.endpoints } : {}),
     prices: config.prices,
     concurrency: opts.concurrency ?? d.concurrency,
     timeoutMs: opts.timeoutMs ?? d.timeoutMs,

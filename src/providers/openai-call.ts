@@ -1,6 +1,7 @@
 // One chat-completions call through the official client, streamed or not, turned into a Reply with
 // text, reasoning, finish reason and token usage. Shape problems the client lets through (no choices,
-// a stream that ends without a finish_reason) are raised as ResponseShapeError for the retry logic.
+// no content and nothing in its place, a stream that ends without a finish_reason) are raised as
+// ResponseShapeError for the retry logic.
 import type OpenAI from 'openai';
 import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { ResponseShapeError } from './retry.ts';
@@ -48,6 +49,17 @@ function reasoningField(o: object | undefined): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
+function noContentMessage(toolCall: boolean, refusal: boolean, completionTokens: number): string {
+  const why = toolCall
+    ? 'a tool call'
+    : refusal
+      ? 'a refusal'
+      : completionTokens > 0
+        ? `${completionTokens} completion tokens`
+        : '';
+  return `no content in the reply${why ? ` (${why})` : ''}`;
+}
+
 function usageFields(u: ChatCompletion['usage'] | null | undefined) {
   return {
     promptTokens: u?.prompt_tokens ?? 0,
@@ -70,8 +82,27 @@ export async function callOnce(
     throw new ResponseShapeError('malformed', 'response has no choices[0].message');
   }
   const reasoning = reasoningField(choice.message);
+  const content = choice.message.content;
+  const m = choice.message as { tool_calls?: unknown; function_call?: unknown; refusal?: unknown };
+  const toolCall = Boolean(m.tool_calls || m.function_call);
+  const refusal = typeof m.refusal === 'string' && m.refusal !== '';
+  // A reply with no content and nothing we read in its place (a tool call, a refusal, reasoning under
+  // a field we do not know) is no answer at all: taken as an empty one it would be graded as a real
+  // failure. An empty string on its own is a genuine empty answer; a filtered reply keeps its finish
+  // reason so it shows up as filtered.
+  if (
+    !content &&
+    !reasoning &&
+    choice.finish_reason !== 'content_filter' &&
+    (typeof content !== 'string' || toolCall || refusal)
+  ) {
+    throw new ResponseShapeError(
+      'malformed',
+      noContentMessage(toolCall, refusal, res.usage?.completion_tokens ?? 0),
+    );
+  }
   return {
-    text: choice.message.content ?? '',
+    text: content ?? '',
     ...(reasoning !== undefined ? { reasoning } : {}),
     finishReason: finishOf(choice.finish_reason),
     model: typeof res.model === 'string' ? res.model : '',
@@ -95,16 +126,37 @@ export async function callStreaming(
   let finish: string | null | undefined;
   let model = '';
   let usage: ChatCompletionChunk['usage'] | undefined;
+  let sawContent = false;
+  let toolCall = false;
+  let refusal = false;
   for await (const chunk of stream) {
     if (chunk.model) model = chunk.model;
     if (chunk.usage) usage = chunk.usage;
     const choice = chunk.choices?.[0];
     if (!choice) continue;
-    text += choice.delta?.content ?? '';
+    const delta = choice.delta as
+      { content?: unknown; tool_calls?: unknown; function_call?: unknown; refusal?: unknown } | undefined;
+    if (typeof delta?.content === 'string') {
+      sawContent = true;
+      text += delta.content;
+    }
+    if (delta?.tool_calls || delta?.function_call) toolCall = true;
+    if (typeof delta?.refusal === 'string' && delta.refusal !== '') refusal = true;
     reasoning += reasoningField(choice.delta) ?? '';
     if (choice.finish_reason) finish = choice.finish_reason;
   }
   if (!finish) throw new ResponseShapeError('truncated', 'stream ended before a finish_reason');
+  // Servers open a stream with an empty content delta, so an empty answer still shows a string
+  // content; tokens spent with no content, reasoning or text delta at all went somewhere we cannot read.
+  const completionTokens = usage?.completion_tokens ?? 0;
+  if (
+    text === '' &&
+    !reasoning &&
+    finish !== 'content_filter' &&
+    (toolCall || refusal || (!sawContent && completionTokens > 0))
+  ) {
+    throw new ResponseShapeError('malformed', noContentMessage(toolCall, refusal, completionTokens));
+  }
   return {
     text,
     ...(reasoning ? { reasoning } : {}),

@@ -11,7 +11,7 @@ import { endpointFromEnv } from './endpoints.ts';
 import type { EndpointConfig } from './endpoints.ts';
 import { costOf, DEFAULT_PRICES, priceOf } from './prices.ts';
 import type { PriceTable } from './prices.ts';
-import { redact, registerSecret } from './redact.ts';
+import { redact, redactUrl, registerSecret, registerUrlSecrets } from './redact.ts';
 import { isCacheable, requestKey } from './response-cache.ts';
 import type { ResponseCache } from './response-cache.ts';
 import { backoffMs, classifyError, DEFAULT_RETRY, shrinkMaxTokens, sleep } from './retry.ts';
@@ -24,7 +24,10 @@ import type { GenerateFailure, GenerateRequest, GenerateResult, Provider } from 
 export interface OpenAICompatibleOptions {
   /** Default model; a request's `model` overrides it. */
   model: string;
-  /** Defaults to the single endpoint described by OPENAI_BASE_URL / OPENAI_API_KEY. */
+  /**
+   * Defaults to the single endpoint described by OPENAI_BASE_URL / OPENAI_API_KEY. An endpoint given
+   * here whose apiKeyEnv names an unset or empty variable gets a warning when the provider is created.
+   */
   endpoints?: EndpointConfig[];
   /** Requests in flight across all endpoints (default 16). */
   concurrency?: number;
@@ -41,6 +44,8 @@ export interface OpenAICompatibleOptions {
   /** Seed for backoff jitter. */
   seed?: number;
   env?: NodeJS.ProcessEnv;
+  /** Where warnings go, one line each without newline (default: stderr). */
+  warn?: (line: string) => void;
 }
 
 export interface ProviderStats {
@@ -59,6 +64,7 @@ export interface OpenAICompatibleProvider extends Provider {
   /** The response cache file, or null when caching is off. */
   readonly cachePath: string | null;
   readonly stats: ProviderStats;
+  /** Its endpoints carry base URLs fit to print or record: no credentials, query values masked. */
   readonly router: Router<EndpointConfig>;
   /** Models seen that have no price entry (their cost is counted as 0). */
   readonly unpricedModels: Set<string>;
@@ -73,7 +79,22 @@ export function createOpenAICompatibleProvider(opts: OpenAICompatibleOptions): O
   const prices: PriceTable = { ...DEFAULT_PRICES, ...opts.prices };
   const rng = new Rng(opts.seed ?? 0x5eed);
   const concurrency = opts.concurrency ?? 16;
-  const router = new Router(endpoints, concurrency);
+  const warn = opts.warn ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  if (opts.endpoints?.length) {
+    for (const e of opts.endpoints) {
+      if (!e.apiKeyEnv || env[e.apiKeyEnv]) continue;
+      const state = env[e.apiKeyEnv] === undefined ? 'is not set' : 'is empty';
+      warn(
+        `warning: endpoint "${e.name}": environment variable ${e.apiKeyEnv} ${state}; sending no API key (the placeholder "EMPTY")`,
+      );
+    }
+  }
+  for (const e of endpoints) registerUrlSecrets(e.baseUrl);
+  // Requests go through the clients below, built from the real URLs; the router only picks by name.
+  const router = new Router(
+    endpoints.map((e) => ({ ...e, baseUrl: redactUrl(e.baseUrl) })),
+    concurrency,
+  );
   // Our own timeouts govern; undici's default 300 s header/body timeouts would cut long generations.
   const agent = new Agent({ headersTimeout: 0, bodyTimeout: 0, keepAliveTimeout: 30_000 });
   const fetchWithAgent = dispatcherFetch(agent);
@@ -81,8 +102,10 @@ export function createOpenAICompatibleProvider(opts: OpenAICompatibleOptions): O
     endpoints.map((e) => {
       const key = (e.apiKeyEnv ? env[e.apiKeyEnv] : undefined) || 'EMPTY';
       registerSecret(key);
+      const { baseURL, defaultQuery } = splitBaseUrl(e.baseUrl);
       const client = new OpenAI({
-        baseURL: e.baseUrl,
+        baseURL,
+        ...(defaultQuery ? { defaultQuery } : {}),
         apiKey: key,
         maxRetries: 0,
         timeout: timeoutMs + 5_000,
@@ -245,6 +268,24 @@ export function createOpenAICompatibleProvider(opts: OpenAICompatibleOptions): O
       await agent.close();
     },
   };
+}
+
+/**
+ * The client appends paths to its base URL verbatim, so a query in it (`/v1?key=…`) would end up
+ * before `/chat/completions`; it is sent as the client's default query instead.
+ */
+function splitBaseUrl(raw: string): { baseURL: string; defaultQuery?: Record<string, string> } {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return { baseURL: raw };
+  }
+  if (!url.search) return { baseURL: raw };
+  const defaultQuery = Object.fromEntries(url.searchParams);
+  url.search = '';
+  url.hash = '';
+  return { baseURL: url.toString(), defaultQuery };
 }
 
 /** Failures that say something about the endpoint rather than the request. */
