@@ -1,6 +1,8 @@
 // Meta-evaluation metrics on hand-checked inputs and on the example human-graded file.
 import { describe, expect, it } from 'vitest';
+import { emptyUsage } from '../core/usage.ts';
 import { createGrader } from './create-grader.ts';
+import type { Grader } from './types.ts';
 import {
   formatMetaEvalMarkdown,
   gradeMetaEvalRows,
@@ -33,6 +35,33 @@ describe('metaEvalMetrics', () => {
     expect(m.pearson).toBeCloseTo(pearson([7, 6, 1, 0], [7, 7, 0, 3]) as number, 12);
     expect(m.spearman).toBeCloseTo(pearson(ranks([7, 6, 1, 0]), ranks([7, 7, 0, 3])) as number, 12);
   });
+  it('reports every metric as null, not 0, when no row could be compared', () => {
+    const m = metaEvalMetrics([
+      { human: 7, grader: null },
+      { human: 3, grader: undefined },
+    ]);
+    expect(m).toMatchObject({
+      n: 0,
+      failed: 2,
+      exact: null,
+      within1: null,
+      mae: null,
+      pearson: null,
+      spearman: null,
+    });
+    expect(m.confusion.flat().every((c) => c === 0)).toBe(true);
+    expect(m.biasByBand.every((b) => b.n === 0 && b.bias === null)).toBe(true);
+    const md = formatMetaEvalMarkdown(m);
+    expect(md).toContain('Rows compared: 0 (grader failures excluded: 2)');
+    for (const metric of ['exact agreement', 'within-1 agreement', 'MAE (points)', 'Pearson', 'Spearman'])
+      expect(md).toContain(`| ${metric} | n/a |`);
+    expect(md).not.toMatch(/0\.000/);
+    expect(metaEvalMetrics([]).mae).toBeNull();
+  });
+  it('a single compared row has agreement and MAE but no correlations', () => {
+    const m = metaEvalMetrics([{ human: 5, grader: 4 }]);
+    expect(m).toMatchObject({ n: 1, exact: 0, within1: 1, mae: 1, pearson: null, spearman: null });
+  });
   it('ranks share ties; correlation of a constant is null', () => {
     expect(ranks([3, 1, 3, 2])).toEqual([3.5, 1, 3.5, 2]);
     expect(pearson([1, 1, 1], [1, 2, 3])).toBeNull();
@@ -59,6 +88,27 @@ describe('example human-graded file', () => {
       graded.every((r) => r.grader_score === null || [0, 1, 6, 7].includes(r.grader_score as number)),
     ).toBe(true);
     expect(metaEvalMetrics(graded.map((r) => ({ human: r.human_score, grader: r.grader_score }))).n).toBe(16);
+  });
+  it('reports n/a when every judge call fails', async () => {
+    const failing: Grader = {
+      info: { kind: 'llm-judge', model: 'down' },
+      grade: async ({ attempt }) => ({
+        attemptId: `${attempt.problemId}#0`,
+        problemId: attempt.problemId,
+        sampleIndex: 0,
+        score: null,
+        graderError: 'provider error: HTTP 503',
+        assessment: '',
+        errors: [],
+        grader: { kind: 'llm-judge', model: 'down' },
+        usage: emptyUsage(),
+      }),
+    };
+    const rows = readMetaEvalFile(EXAMPLE).map((r) => ({ ...r, grader_score: undefined }));
+    const graded = await gradeMetaEvalRows(rows, failing);
+    const m = metaEvalMetrics(graded.map((r) => ({ human: r.human_score, grader: r.grader_score })));
+    expect(m).toMatchObject({ n: 0, failed: 16, exact: null, within1: null, mae: null });
+    expect(formatMetaEvalMarkdown(m)).toContain('| MAE (points) | n/a |');
   });
   it('names file, line and field for bad rows', async () => {
     const { writeFileSync, mkdtempSync } = await import('node:fs');

@@ -101,9 +101,10 @@ export interface MetaEvalMetrics {
   n: number;
   /** Rows whose grader score is missing (grader failures), excluded from every metric. */
   failed: number;
-  exact: number;
-  within1: number;
-  mae: number;
+  /** Agreement rates and MAE; null when no row could be compared (n = 0). */
+  exact: number | null;
+  within1: number | null;
+  mae: number | null;
   pearson: number | null;
   spearman: number | null;
   /** confusion[human][grader] over integer scores 0–7 (grader scores rounded). */
@@ -128,14 +129,14 @@ export function metaEvalMetrics(
   const g = ok.map((p) => p.grader);
   const confusion = Array.from({ length: 8 }, () => new Array<number>(8).fill(0));
   for (const p of ok) confusion[p.human][Math.round(p.grader)]++;
-  const frac = (f: (p: { human: number; grader: number }) => boolean): number =>
-    ok.length ? ok.filter(f).length / ok.length : 0;
+  const frac = (f: (p: { human: number; grader: number }) => boolean): number | null =>
+    ok.length ? ok.filter(f).length / ok.length : null;
   return {
     n: ok.length,
     failed: pairs.length - ok.length,
     exact: frac((p) => Math.round(p.grader) === p.human),
     within1: frac((p) => Math.abs(p.grader - p.human) <= 1),
-    mae: ok.length ? mean(ok.map((p) => Math.abs(p.grader - p.human))) : 0,
+    mae: ok.length ? mean(ok.map((p) => Math.abs(p.grader - p.human))) : null,
     pearson: pearson(h, g),
     spearman: pearson(ranks(h), ranks(g)),
     confusion,
@@ -186,6 +187,7 @@ export function formatMetaEvalMarkdown(m: MetaEvalMetrics, title = 'Grader meta-
     '',
     `Rows compared: ${m.n} (grader failures excluded: ${m.failed})`,
     '',
+    ...(m.n === 0 ? ['No row could be compared: every metric is n/a.', ''] : []),
     '| metric | value |',
     '|---|---|',
     `| exact agreement | ${f(m.exact)} |`,

@@ -147,8 +147,18 @@ function groupBars(runs: RunSummary[], key: 'byCategory' | 'byDifficulty', title
   } as TopLevelSpec;
 }
 
-function scoreDistribution(runs: RunSummary[]): TopLevelSpec {
-  const values = runs.flatMap((r) => r.scoreHistogram.map((h) => ({ run: r.label, ...h })));
+const hasGradedSamples = (r: RunSummary): boolean => r.scoreHistogram.some((h) => h.count > 0);
+
+/**
+ * Share of graded samples at each score, per run. A run with no graded samples has no shares (not
+ * 0 %): it gets no bars, and its legend entry says so.
+ */
+export function scoreDistribution(runs: RunSummary[]): TopLevelSpec {
+  const values = runs
+    .filter(hasGradedSamples)
+    .flatMap((r) => r.scoreHistogram.map((h) => ({ run: r.label, ...h })));
+  const legendLabel = (r: RunSummary) => (hasGradedSamples(r) ? r.label : `${r.label} (no graded samples)`);
+  const labels = runs.map(legendLabel);
   return {
     ...base,
     width: WIDTH,
@@ -159,7 +169,7 @@ function scoreDistribution(runs: RunSummary[]): TopLevelSpec {
       x: { field: 'score', type: 'ordinal', title: 'score (rounded to a point)', axis: { labelAngle: 0 } },
       xOffset: { field: 'run', type: 'nominal', sort: labelSort(runs) },
       y: { field: 'fraction', type: 'quantitative', title: 'share of graded samples', axis: { format: '%' } },
-      color: runColor(runs),
+      color: { ...runColor(runs), sort: null, scale: { domain: labels } },
     },
   } as TopLevelSpec;
 }
@@ -208,12 +218,7 @@ export async function reportCharts(runs: RunSummary[]): Promise<Chart[]> {
       groupBars(runs, 'byDifficulty', 'difficulty'),
       runs.some((r) => r.byDifficulty.length),
     ],
-    [
-      'distribution',
-      'Score distribution',
-      scoreDistribution(runs),
-      runs.some((r) => r.scoreHistogram.some((h) => h.count)),
-    ],
+    ['distribution', 'Score distribution', scoreDistribution(runs), runs.some(hasGradedSamples)],
     ['passk', 'pass@k', passAtKCurve(runs), runs.some((r) => r.passAtK.length)],
   ];
   const charts: Chart[] = [];

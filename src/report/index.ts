@@ -5,6 +5,6 @@ export { summarizeRun, summarizeRuns } from './summarize.ts';
 export type { GroupScore, RunSummary } from './summarize.ts';
 export { renderSvg, reportCharts } from './charts.ts';
 export type { Chart } from './charts.ts';
-export { escapeHtml } from './escape.ts';
+export { escapeHtml, escapeMarkdown } from './escape.ts';
 export { writeReport } from './write-report.ts';
 export type { WriteReportOptions } from './write-report.ts';

@@ -1,9 +1,11 @@
 // The Markdown report: the same tables as the HTML report (no plots), for PRs and terminals.
+import { escapeMarkdown } from './escape.ts';
 import type { RunSummary } from './summarize.ts';
 import { groupTable, runsTable } from './table.ts';
 import type { Table } from './table.ts';
 
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+// Every cell and the title may hold untrusted text (run, model, category and difficulty names).
+const cell = escapeMarkdown;
 
 function tableMd(t: Table): string {
   return [
@@ -16,7 +18,7 @@ function tableMd(t: Table): string {
 export function reportMarkdown(opts: { runs: RunSummary[]; title: string; generatedAt: string }): string {
   const { runs } = opts;
   return [
-    `# ${opts.title}`,
+    `# ${escapeMarkdown(opts.title)}`,
     '',
     `${runs.length} run(s), generated ${opts.generatedAt}. Mean score out of 7 with a bootstrap 95% CI over problems.`,
     '',

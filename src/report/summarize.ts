@@ -35,8 +35,8 @@ export interface RunSummary {
   costPerPoint: number | null;
   byCategory: GroupScore[];
   byDifficulty: GroupScore[];
-  /** Graded samples by score rounded to a whole point, 0…7. */
-  scoreHistogram: Array<{ score: number; count: number; fraction: number }>;
+  /** Graded samples by score rounded to a whole point, 0…7; fraction is null when none is graded. */
+  scoreHistogram: Array<{ score: number; count: number; fraction: number | null }>;
 }
 
 function at(obj: unknown, path: string): unknown {
@@ -130,7 +130,11 @@ export function summarizeRun(run: LoadedRun): RunSummary {
     costPerPoint: num(m, 'cost.perPoint'),
     byCategory: groups(m, 'byCategory'),
     byDifficulty: groups(m, 'byDifficulty'),
-    scoreHistogram: counts.map((count, score) => ({ score, count, fraction: graded ? count / graded : 0 })),
+    scoreHistogram: counts.map((count, score) => ({
+      score,
+      count,
+      fraction: graded ? count / graded : null,
+    })),
   };
 }
 
