@@ -6,6 +6,7 @@ import { createGrader } from '../grading/index.ts';
 import { graderSpecOf } from '../server/reward-grader-spec.ts';
 import { startRewardServer } from '../server/reward-server.ts';
 import { int } from './number-options.ts';
+import { warnIfExposed } from './exposure-warning.ts';
 
 interface RewardServerFlags {
   grader: string;
@@ -76,11 +77,7 @@ export function registerRewardServer(program: Command): void {
         process.stdout.write(
           `qed reward-server listening on ${server.url} (grader ${flags.grader}, ${problems.length} problems)\n`,
         );
-      if (flags.host !== '127.0.0.1' && flags.host !== 'localhost' && flags.host !== '::1' && !token) {
-        process.stderr.write(
-          'warning: listening beyond loopback without --token-env; anyone who can reach it can use it\n',
-        );
-      }
+      warnIfExposed(flags.host, Boolean(token), 'without --token-env');
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGINT', stop);

@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../core/errors.ts';
 import { startOpenAIServer } from '../server/openai-server.ts';
+import { warnIfExposed } from './exposure-warning.ts';
 
 interface ServeFlags {
   port: string;
@@ -52,6 +53,7 @@ export function registerServe(program: Command): void {
       if (flags.json)
         process.stdout.write(`${JSON.stringify({ url: `${server.url}/v1`, model: server.modelId })}\n`);
       process.stderr.write(`serving "${server.modelId}" at ${server.url}/v1 (Ctrl-C to stop)\n`);
+      warnIfExposed(flags.host, Boolean(process.env.QED_SERVE_API_KEY), 'without QED_SERVE_API_KEY');
       await new Promise<void>((done) => {
         const stop = (): void => {
           process.stderr.write('stopping\n');

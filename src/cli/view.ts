@@ -1,5 +1,6 @@
 // `qed view DIR [--port P] [--host H]`: browse one eval run in a local web viewer (127.0.0.1 by default).
 import type { Command } from 'commander';
+import { warnIfExposed } from './exposure-warning.ts';
 
 export function registerView(program: Command): void {
   program
@@ -24,6 +25,7 @@ export function registerView(program: Command): void {
       );
       if (opts.json)
         process.stdout.write(`${JSON.stringify({ url: viewer.url, samples: viewer.index.rows.length })}\n`);
+      warnIfExposed(opts.host, false, '(the viewer has no key)');
       const stop = () => void viewer.close().then(() => process.exit(0));
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);

@@ -92,6 +92,11 @@ describe('mock OpenAI-compatible server', () => {
     expect((await post(s.url, { messages: 'nope' }, { authorization: 'Bearer right-key-123' })).status).toBe(
       400,
     );
+    for (const body of [null, [1], 3]) {
+      const r = await post(s.url, body, { authorization: 'Bearer right-key-123' });
+      expect(r.status).toBe(400);
+      expect(await r.text()).toContain('request body must be a JSON object');
+    }
     const denied = await post(s.url, ask('x'), { authorization: 'Bearer wrong' });
     expect(denied.status).toBe(401);
     expect(await denied.text()).not.toContain('right-key-123');

@@ -143,6 +143,8 @@ export async function startMockServer(opts: MockServerOptions = {}): Promise<Moc
     } catch {
       return sendJson(res, 400, errorBody('request body is not JSON', 'invalid_request_error'));
     }
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      return sendJson(res, 400, errorBody('request body must be a JSON object', 'invalid_request_error'));
     const messages = body.messages;
     if (!Array.isArray(messages) || messages.some((m) => typeof m?.content !== 'string')) {
       return sendJson(

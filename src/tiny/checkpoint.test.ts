@@ -127,6 +127,15 @@ describe('checkpoints', () => {
 
     await expect(loadCheckpoint(join(root, 'nope'))).rejects.toThrow(/not a checkpoint/);
     expect(existsSync(join(root, 'nope'))).toBe(false);
+
+    for (const file of ['tokenizer.json', 'model.safetensors']) {
+      const partial = join(root, `no-${file}`);
+      await saveCheckpoint(partial, { model: createGPT(config, 4), tokenizer });
+      rmSync(join(partial, file));
+      await expect(loadCheckpoint(partial)).rejects.toThrow(
+        `${join(partial, file)}: missing from the checkpoint`,
+      );
+    }
   });
 
   it('refuses a tokenizer larger than the model vocab', async () => {

@@ -125,8 +125,21 @@ export async function saveCheckpoint(dir: string, opts: SaveCheckpointOptions): 
   await rm(prev, { recursive: true, force: true });
 }
 
+/** Reads one file of a checkpoint; a missing file is named as such, not as a raw ENOENT. */
+async function readCheckpointFile(path: string): Promise<Buffer>;
+async function readCheckpointFile(path: string, encoding: 'utf8'): Promise<string>;
+async function readCheckpointFile(path: string, encoding?: 'utf8'): Promise<Buffer | string> {
+  try {
+    return encoding ? await readFile(path, encoding) : await readFile(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new Error(`${path}: missing from the checkpoint`);
+    throw e;
+  }
+}
+
 async function readJson(path: string): Promise<unknown> {
-  const text = await readFile(path, 'utf8');
+  const text = await readCheckpointFile(path, 'utf8');
   try {
     return JSON.parse(text);
   } catch (e) {
@@ -167,7 +180,7 @@ export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
     throw new Error(`${tokPath}: ${tokenizer.vocabSize} tokens but config.json says vocab ${config.vocab}`);
   }
   const modelPath = join(dir, 'model.safetensors');
-  const { tensors } = decodeSafetensors(await readFile(modelPath), modelPath);
+  const { tensors } = decodeSafetensors(await readCheckpointFile(modelPath), modelPath);
   const model = new GPT(config, 0);
   const expected = new Set<string>();
   for (const { name, tensor } of model.namedParameters()) {

@@ -78,4 +78,11 @@ describe('renderTextWithMath', () => {
     expect(html).toContain('<br>(Almost)<br> 1. &lt;b&gt;x&lt;/b&gt;');
     expect(html).not.toMatch(/<ol|<li/);
   });
+
+  it('puts math inside a link title back as escaped TeX, never as markup in the attribute', () => {
+    const html = renderMarkdown('[x](http://a "t $\\text{a}<b>$ u") and $y$');
+    expect(html).toContain('title="t $\\text{a}&lt;b&gt;$ u"');
+    expect(html).not.toMatch(/title="[^"]*<span/);
+    expect(html).toContain('and <span class="katex">');
+  });
 });

@@ -30,18 +30,28 @@ function typeset(tex: string, displayMode: boolean): string {
   });
 }
 
-/** Cuts math out of `text`, formats the rest with `format`, and puts the typeset math back. */
+/**
+ * Cuts math out of `text`, formats the rest with `format`, and puts the typeset math back: in text,
+ * as KaTeX's HTML; inside a tag (a link's title or address), as the escaped TeX source, since markup
+ * cannot go into an attribute.
+ */
 function withMath(text: string, format: (source: string) => string): string {
   const rendered: string[] = [];
+  const sources: string[] = [];
   const source = text.replace(/[\uE000\uE001]/g, '').replace(MATH, (whole, dd, db, ip, id) => {
     const display = dd ?? db;
     const tex = (display ?? ip ?? id) as string;
     // An inline $…$ never spans a blank line; that is two stray dollar signs, not math.
     if (display === undefined && /\n\s*\n/.test(tex)) return whole;
     rendered.push(typeset(tex, display !== undefined));
+    sources.push(whole);
     return `\uE000${rendered.length - 1}\uE001`;
   });
-  return format(source).replace(PLACEHOLDER, (_, i: string) => rendered[Number(i)] ?? '');
+  return format(source).replace(/<[^>]*>|[^<]+/g, (chunk) =>
+    chunk.startsWith('<')
+      ? chunk.replace(PLACEHOLDER, (_, i: string) => md.utils.escapeHtml(sources[Number(i)] ?? ''))
+      : chunk.replace(PLACEHOLDER, (_, i: string) => rendered[Number(i)] ?? ''),
+  );
 }
 
 /** Markdown + math → HTML that is safe to insert into the viewer page. */
