@@ -1,6 +1,9 @@
 // Structure of a normalised answer: an expression, a tuple, a set or list, a union of intervals, an
 // inequality (kept as the interval set it describes), an equation `lhs = rhs`, "no solution", or
-// free text. Brackets decide the type: \{…\} set, (…) tuple, [a,b] / \infty / \cup interval.
+// free text; a lone number word (`four`) is its number. Brackets decide the type: \{…\} set, (…)
+// tuple, [a,b] / \infty / \cup interval.
+import { numberWord } from './normalize.ts';
+
 export interface Interval {
   lo: string | null; // null = -∞
   hi: string | null; // null = +∞
@@ -77,26 +80,35 @@ function wrapped(s: string, open: string, close: string): boolean {
 
 function hasWords(s: string): boolean {
   const words = s.replace(/\\[A-Za-z]+/g, ' ').match(/[A-Za-z]{2,}/g) ?? [];
+  // number words are values: "two and three" is a list
   return words.some(
-    (w) => ENGLISH.has(w.toLowerCase()) || (w.length >= 5 && !MATH_WORDS.has(w.toLowerCase())),
+    (w) =>
+      ENGLISH.has(w.toLowerCase()) ||
+      (w.length >= 5 && !MATH_WORDS.has(w.toLowerCase()) && numberWord(w) === null),
   );
 }
+
+const hasNumberWord = (s: string): boolean =>
+  (s.match(/[A-Za-z]+/g) ?? []).some((w) => numberWord(w) !== null);
 
 const REL = /\\le |\\ge |<|>/;
 
 export function parseAnswerValue(s: string): AnswerValue {
   s = s.trim();
   if (/^(?:\\emptyset|\\\{\s*\\\})$/.test(s)) return { t: 'none' };
+  // "four": a number written as one word
+  const word = numberWord(s);
+  if (word !== null) return { t: 'expr', latex: String(word) };
   // "x = 2 or x = 3", "2 and 5": a list written with words
   const alternatives = s.split(/\s+(?:or|and)\s+|\s*,\s*(?:or|and)\s+/);
   if (alternatives.length > 1 && alternatives.every((p) => p && !hasWords(p))) {
     return { t: 'set', items: alternatives.map(parseAnswerValue), braces: false };
   }
-  if (hasWords(s)) return { t: 'text', text: s, math: /[0-9\\^=<>+]|\b[a-z]\b/.test(s) };
+  if (hasWords(s)) return { t: 'text', text: s, math: /[0-9\\^=<>+]|\b[a-z]\b/.test(s) || hasNumberWord(s) };
   // "x \in \{1, 2\}" names the variable; the answer is the set
   s = s.replace(/^(?:[A-Za-z]|\\[A-Za-z]+)\s*\\in\s+/, '');
-  // a single top-level ± is the two values a + b and a − b
-  const pm = splitTop(s, '\\pm');
+  // a single top-level ± is the two values a + b and a − b (\pmod is not a ±)
+  const pm = /\\pm[A-Za-z]/.test(s) ? [s] : splitTop(s, '\\pm');
   if (pm.length === 2 && pm[1] && splitTop(s, ',').length === 1) {
     const [a, b] = pm;
     return {

@@ -261,3 +261,79 @@ describe('answer equivalence table', () => {
     }
   });
 });
+
+// Words are not products of one-letter variables: `four` is never f·o·u·r compared at random points.
+// A lone number word is its number; any other prose against mathematics is left to a reader.
+const words: Array<[gold: string, candidate: string, expected: Verdict]> = [
+  // number words
+  ['4', 'four', E],
+  ['4', '\\boxed{four}', E],
+  ['4', '\\text{four}', E],
+  ['4', '$\\text{Four}$.', E],
+  ['4', '\\mathrm{four}', E],
+  ['2', 'two', E],
+  ['17', 'seventeen', E],
+  ['0', 'zero', E],
+  ['6', '\\text{six}', E],
+  ['4', 'five', D],
+  ['2, 3', 'two and three', E],
+  ['(2, 3)', 'two and three', E],
+  ['\\{1, 2\\}', '\\{one, two\\}', E],
+  ['n = 4', 'n = four', E],
+  ['All powers of 2', 'all powers of two', E],
+  // a number word is not a number inside an expression, nor two of them side by side
+  ['4', '\\text{{four}}', U],
+  ['24', 'twenty four', U],
+  ['24', 'twenty-four', U],
+  ['16', 'twenty-four', U],
+  ['2', '2 two', U],
+  ['5', 'one plus four', U],
+  ['x+1', 'x plus one', U],
+  // words in an answer compared with mathematics
+  ['$p=2$ or $p \\equiv 1 \\pmod 4$', 'all primes congruent to one mod four, together with two', U],
+  ['$p \\equiv 1 \\pmod 4$', 'one mod four', U],
+  ['4', 'exactly four', U],
+  ['4', 'many', U],
+  ['\\infty', 'infinitely many', U],
+  ['2n+1', 'odd numbers', U],
+  ['2', 'lcm', U],
+  ['n', 'gcd(a, b)', U],
+  ['3', '\\text{one two}', U],
+  // four or more letters in a row, one of them small, are a word: undecided, even for a product
+  ['$abcd$', 'dcba', U],
+  // function names and π without a backslash are those functions, not products
+  ['\\sin x', 'sin x', E],
+  ['\\sin x', 'cos x', D],
+  ['\\ln 2', 'ln2', E],
+  ['\\log_2 8', 'log_2 8', E],
+  ['2\\pi', '2pi', E],
+  ['\\operatorname{sin} x', '\\sin x', E],
+  // adjacent one-letter variables stay products
+  ['x+1', '1+x', E],
+  ['2n+1', '2n-1', D],
+  ['$xy$', 'yx', E],
+  ['$pqr$', 'rqp', E],
+  ['$pqr$', 'pq', D],
+  ['$an+b$', 'b+na', E],
+  ['$\\frac{3}{2}(XZ-XY)$', '1.5(ZX - YX)', E],
+  ['$ABCD$', 'DCBA', E],
+];
+
+describe('answers written in words', () => {
+  it.each(words)('%s vs %s → %s', (gold, candidate, expected) => {
+    const r = checkEquivalence(gold, candidate);
+    expect(r.verdict, r.reason).toBe(expected);
+  });
+  it('is never different the other way round where it is not different this way', () => {
+    for (const [gold, candidate, expected] of words) {
+      if (expected !== 'different')
+        expect(checkEquivalence(candidate, gold).verdict, `${candidate} vs ${gold}`).not.toBe('different');
+    }
+  });
+  it('"four" against 4 is not the product f·o·u·r compared at random points', () => {
+    // before words were recognised this was `different (differ at {"f":…,"o":…,"u":…,"r":…})`
+    const r = checkEquivalence('4', '\\boxed{four}');
+    expect(r.verdict).not.toBe('different');
+    expect(r.reason).not.toMatch(/differ at/);
+  });
+});

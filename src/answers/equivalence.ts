@@ -107,19 +107,24 @@ const isName = (s: string): boolean => /^(?:[A-Za-z]|\\[A-Za-z]+)(?:_\{?[A-Za-z0
 /** `x`, `f(x)`, `P(n)`, `a_n`: a left side that only names what the right side defines. */
 const isDefinable = (s: string): boolean => isName(s) || /^[A-Za-z](?:_\{?\w+\}?)?\([A-Za-z,]+\)$/.test(s);
 
+/**
+ * Words against words may differ for certain; words against mathematics never do: prose can say what
+ * an expression, a set or an equation says ("all primes congruent to one mod four, together with
+ * two"), and only a reader can tell.
+ */
 function compareText(a: AnswerValue, b: AnswerValue): Equivalence {
   const text = (v: AnswerValue): string | null => (v.t === 'text' ? v.text : v.t === 'expr' ? v.latex : null);
   const ta = text(a);
   const tb = text(b);
-  const mathy = (a.t === 'text' && a.math) || (b.t === 'text' && b.math);
-  if (ta === null || tb === null)
-    return mathy ? und(`text vs ${a.t === 'text' ? b.t : a.t}`) : diff('text vs structured answer');
+  const other = a.t === 'text' ? b.t : a.t;
+  if (ta === null || tb === null) return und(`text vs ${other}`);
   const na = normalizeText(ta);
   const nb = normalizeText(tb);
   if (na === nb) return eq('same text after normalisation');
   if (na.split(' ').sort().join(' ') === nb.split(' ').sort().join(' '))
     return eq('same words in another order');
-  return mathy ? und('texts with mathematics differ in wording') : diff('different text');
+  if (a.t !== 'text' || b.t !== 'text') return und(`text vs ${other} in other words`);
+  return a.math || b.math ? und('texts with mathematics differ in wording') : diff('different text');
 }
 
 function compareLists(a: AnswerValue[], b: AnswerValue[], seed: number, what: string): Equivalence {

@@ -95,3 +95,28 @@ describe('answer grader', () => {
     expect(s.mean).toBeCloseTo(7 / 3, 10);
   });
 });
+
+describe('answer grader on answers written in words', () => {
+  const gold4: Problem = { ...problem, shortAnswer: '4' };
+  const primes: Problem = { ...problem, shortAnswer: '$p=2$ or $p \\equiv 1 \\pmod 4$' };
+  it('a number word is its number: 7, without the judge', async () => {
+    const judgeProvider = createMockProvider({ respond: () => '\\boxed{Incorrect}' });
+    const grader = await createAnswerGrader({ judgeProvider });
+    for (const text of ['Counting gives the answer \\boxed{four}.', 'So \\boxed{\\text{four}}'])
+      expect((await grader.grade({ problem: gold4, attempt: attempt(text) })).score, text).toBe(7);
+    expect((await grader.grade({ problem: gold4, attempt: attempt('\\boxed{five}') })).score).toBe(0);
+    expect(judgeProvider.calls).toHaveLength(0);
+  });
+  it('prose against a mathematical gold is undecided, never a 0, and goes to the judge', async () => {
+    const answer = '\\boxed{all primes congruent to one mod four, together with two}';
+    const alone = await (await createAnswerGrader()).grade({ problem: primes, attempt: attempt(answer) });
+    expect(alone.score).toBeNull();
+    expect(answerOutcome(alone)).toBe('undecided');
+    const judgeProvider = createMockProvider({ respond: () => 'Same set. \\boxed{Correct}' });
+    const grader = await createAnswerGrader({ judgeProvider });
+    const judged = await grader.grade({ problem: primes, attempt: attempt(answer) });
+    expect(judged.score).toBe(7);
+    expect(judged.assessment).toMatch(/decided by LLM judge fallback: correct/);
+    expect(judgeProvider.calls).toHaveLength(1);
+  });
+});

@@ -1,6 +1,11 @@
 // LaTeX math → a mathjs expression string with explicit multiplication, for answers that are
 // expressions: fractions, roots, powers, binomials, floors, logs, π, e, Greek and subscripted names.
+// Adjacent letters are a product of one-letter variables (`pq`, `XZ`), unless the run of letters is
+// a word: a function name written without a backslash (`sin x`, `ln 2`, `pi`) is read as that
+// function; any other word (`four`, `mod`, `\text{two}`) is not mathematics this converter knows.
 // Anything outside that subset throws `UnsupportedLatex`, which the checker reports as undecided.
+import { NUMBER_WORDS } from './normalize.ts';
+
 export class UnsupportedLatex extends Error {}
 
 const FUNCS: Record<string, string> = {
@@ -50,6 +55,26 @@ const WRAPPERS = new Set([
   'mbox',
   'boldsymbol',
 ]);
+/** Wrappers whose contents are prose: more than one letter in a row there is a word. */
+const TEXT_WRAPPERS = new Set(['text', 'textbf', 'mbox']);
+/**
+ * Short runs of letters that are words or operator names rather than products of variables. Runs of
+ * four or more letters with a lower-case one are always words; two-letter runs that are also common
+ * products (`an`, `at`, `in` …) stay products.
+ */
+const SHORT_WORDS = new Set([
+  ...Object.keys(NUMBER_WORDS).filter((w) => w.length <= 3),
+  ...'mod gcd lcm max min sum det deg dim sgn arg lim inf sup ker and or if is of no not for all any the are but nor per via yes'.split(
+    ' ',
+  ),
+]);
+
+/** Whether a run of two or more letters is a word rather than a product of one-letter variables. */
+function isWord(run: string): boolean {
+  if (SHORT_WORDS.has(run.toLowerCase())) return true;
+  // all capitals (`ABCD`) are point names; a longer run with a small letter is a word
+  return run.length >= 4 && /[a-z]/.test(run);
+}
 
 type Kind = 'atom' | 'op' | 'open';
 
@@ -92,6 +117,13 @@ class Converter {
         this.i += m[0].length;
         push(m[0], 'atom', true);
       } else if (/[A-Za-z]/.test(c)) {
+        const run = /^[A-Za-z]+/.exec(this.s.slice(this.i))![0];
+        if (run.length > 1 && (Object.hasOwn(FUNCS, run) || run === 'pi')) {
+          this.i += run.length;
+          this.named(run, push);
+          continue;
+        }
+        if (run.length > 1 && isWord(run)) throw new UnsupportedLatex(`"${run}" is a word`);
         this.i++;
         push(c + this.subscript(), 'atom', true);
       } else if (c === '\\') {
@@ -130,7 +162,11 @@ class Converter {
     const m = /^\\([A-Za-z]+|.)/.exec(this.s.slice(this.i));
     if (!m) throw new UnsupportedLatex('bad command');
     this.i += m[0].length;
-    const name = m[1];
+    this.named(m[1], push);
+  }
+
+  /** A command by name (without its backslash), its arguments read from the input. */
+  private named(name: string, push: (text: string, kind: Kind, startsAtom: boolean) => void): void {
     if (SKIP.has(name)) return;
     if (name === 'frac' || name === 'dfrac' || name === 'tfrac') {
       const a = this.argument();
@@ -162,8 +198,16 @@ class Converter {
     } else if (GREEK.has(name)) {
       push(name + this.subscript(), 'atom', true);
     } else if (WRAPPERS.has(name)) {
+      if (TEXT_WRAPPERS.has(name) && /^\s*\{[^{}]*[A-Za-z]{2}/.test(this.s.slice(this.i)))
+        throw new UnsupportedLatex(`\\${name} holds words`);
+      const operator = /^\s*\{\s*([A-Za-z]+)\s*\}/.exec(this.s.slice(this.i));
+      if (name === 'operatorname' && operator && Object.hasOwn(FUNCS, operator[1])) {
+        this.i += operator[0].length;
+        this.named(operator[1], push);
+        return;
+      }
       push(`(${this.argument()})`, 'atom', true);
-    } else if (name in FUNCS) {
+    } else if (Object.hasOwn(FUNCS, name)) {
       let base: string | null = null;
       if (this.s[this.i] === '_') {
         this.i++;

@@ -31,14 +31,31 @@ export function normalizeAnswer(raw: string): string {
   return s;
 }
 
-/** Text answers compared as words: lower case, LaTeX and punctuation gone, filler words dropped. */
+/** Numbers written as words, zero to twenty. */
+export const NUMBER_WORDS: Readonly<Record<string, number>> = Object.fromEntries(
+  'zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty'
+    .split(' ')
+    .map((w, i) => [w, i]),
+);
+
+/** The number a lone number word names (`four`, `Four`), or null. */
+export function numberWord(s: string): number | null {
+  const w = s.trim().toLowerCase();
+  return Object.hasOwn(NUMBER_WORDS, w) ? NUMBER_WORDS[w] : null;
+}
+
+/**
+ * Text answers compared as words: lower case, LaTeX and punctuation gone, filler words dropped,
+ * number words as digits.
+ */
 export function normalizeText(s: string): string {
   const words = s
     .toLowerCase()
     .replace(/\\([a-z]+)/g, ' $1 ')
     .replace(/[{}$()[\],.;:!?"'`*_^\\]/g, ' ')
     .split(/\s+/)
-    .filter((w) => w && !['all', 'the', 'a', 'an', 'is', 'are', 'and', 'of', 'only', 'answer'].includes(w));
+    .filter((w) => w && !['all', 'the', 'a', 'an', 'is', 'are', 'and', 'of', 'only', 'answer'].includes(w))
+    .map((w) => String(numberWord(w) ?? w));
   return words.join(' ');
 }
 
