@@ -118,6 +118,41 @@ describe('malformed inputs name file, line and field', () => {
       reason: /expected 3 fields.*got 2/,
     },
     {
+      name: 'rubric that cannot reach 7 points',
+      file: 'rubric5.jsonl',
+      text: `${JSON.stringify({ id: 'a', statement: 's', rubric: { problemId: 'a', total: 7, checkpoints: [{ id: 'c1', points: 5, description: 'd' }] } })}\n`,
+      line: 1,
+      field: 'rubric.checkpoints',
+      reason: /a complete solution earns 5 points, not 7/,
+    },
+    {
+      name: 'rubric with a repeated checkpoint id',
+      file: 'rubricdup.jsonl',
+      text: `${JSON.stringify({
+        id: 'a',
+        statement: 's',
+        rubric: {
+          problemId: 'a',
+          total: 7,
+          checkpoints: [
+            { id: 'c', points: 4, description: 'd' },
+            { id: 'c', points: 3, description: 'e' },
+          ],
+        },
+      })}\n`,
+      line: 1,
+      field: 'rubric.checkpoints',
+      reason: /checkpoint id "c" is repeated/,
+    },
+    {
+      name: 'rubric of another problem',
+      file: 'rubricid.jsonl',
+      text: `${JSON.stringify({ id: 'a', statement: 's', rubric: { problemId: 'b', total: 7, checkpoints: [{ id: 'c', points: 7, description: 'd' }] } })}\n`,
+      line: 1,
+      field: 'rubric.problemId',
+      reason: /"b" is not this problem's id "a"/,
+    },
+    {
       name: 'repeated CSV column',
       file: 'duphdr.csv',
       text: 'id,problem,problem\np1,a,b\n',

@@ -2,10 +2,12 @@
 // {problem, proof}, `/score/batch` takes {items: [...]}) and the result object returned per item.
 // `problem` is a dataset id (resolved against the server's --dataset) or a full Problem object.
 import { z } from 'zod';
-import { ProblemSchema } from '../core/problem.ts';
+import { ProblemFieldsSchema, checkProblemRubric } from '../core/problem.ts';
 
 /** An inline problem needs a statement; the id defaults to "inline". */
-export const InlineProblemSchema = ProblemSchema.extend({ id: z.string().min(1).default('inline') });
+export const InlineProblemSchema = ProblemFieldsSchema.extend({
+  id: z.string().min(1).default('inline'),
+}).superRefine(checkProblemRubric);
 
 export const ScoreItemSchema = z.object({
   problem: z.union([z.string().min(1), InlineProblemSchema]),
