@@ -9,10 +9,17 @@ import type { Problem } from '../core/problem.ts';
 import { loadProblems } from '../data/index.ts';
 import { createGrader } from '../grading/index.ts';
 import { loadCheckpoint } from '../tiny/checkpoint.ts';
-import { buildSplits, rcPrompt, solvePrompt, summarizeToy, turnBudget } from '../toy/index.ts';
+import {
+  buildSplits,
+  parseStatement,
+  rcPrompt,
+  solvePrompt,
+  summarizeToy,
+  turnBudget,
+} from '../toy/index.ts';
 import { dynamicSamplingError, trainGrpo } from '../train/grpo.ts';
 import { exitOnFailures } from './exit-status.ts';
-import { prepareTrainingRun } from './training-run.ts';
+import { planTrainingRun } from './training-run.ts';
 
 interface RlFlags {
   init?: string;
@@ -126,7 +133,7 @@ export function registerRl(program: Command): void {
           problemsPerStep: '--problems-per-step',
         });
       if (invalid) throw new InputError(invalid);
-      const { dir, init } = prepareTrainingRun('rl', f, {
+      const run = planTrainingRun('rl', f, {
         init: f.init && resolve(f.init),
         problems: f.problems && resolve(f.problems),
         judgeModel: f.judgeModel,
@@ -147,15 +154,29 @@ export function registerRl(program: Command): void {
         saveEvery: f.saveEvery,
         seed: f.seed,
       });
+      const { dir, init } = run;
       const ck = await loadCheckpoint(init);
       const problems: Problem[] = f.problems
         ? await loadProblems(f.problems)
         : buildSplits({ seed: f.seed, train: 1200, validation: 40, test: 80 }).train;
+      if (!problems.length) throw new InputError('no training problems', { file: f.problems });
+      // Every problem must be gradable by the grader chosen, or the run would only train on failures.
+      const ungradable = f.judgeModel
+        ? problems.find((p) => !p.rubric && !p.gradingGuidelines)
+        : problems.find((p) => parseStatement(p.statement) === null);
+      if (ungradable)
+        throw new InputError(
+          f.judgeModel
+            ? `problem ${ungradable.id} has no rubric or grading guidelines for the judge (see qed rubrics)`
+            : `problem ${ungradable.id} is not an Olympiad-lite statement, which the default toy grader needs; grade with --judge-model`,
+          { file: f.problems },
+        );
       const grader = f.judgeModel
         ? await createGrader({ scheme: 'rubric', judgeModel: f.judgeModel })
         : await createGrader({ kind: 'programmatic', name: 'toy' });
       const count = (s: string) => ck.tokenizer.encode(s, { allowSpecial: false }).length;
       const maxNewTokens = f.maxTokens ?? turnBudget(count, problems).tokens;
+      run.start();
       const r = await trainGrpo({
         dir,
         model: ck.model,

@@ -8,7 +8,7 @@ import { intAtLeast, nonNegative, positive } from './number-options.ts';
 import { loadCheckpoint } from '../tiny/checkpoint.ts';
 import { buildSftSet, buildSplits } from '../toy/index.ts';
 import { trainLm } from '../train/lm-trainer.ts';
-import { prepareTrainingRun } from './training-run.ts';
+import { planTrainingRun } from './training-run.ts';
 import { sftExamples } from '../train/recipe-data.ts';
 import { loadSftPairs } from '../train/sft-data.ts';
 
@@ -70,7 +70,7 @@ export function registerSft(program: Command): void {
     .action(async (f: SftFlags) => {
       if (f.schedule !== 'cosine' && f.schedule !== 'constant')
         throw new InputError(`--schedule must be cosine or constant, got "${String(f.schedule)}"`);
-      const { dir, init } = prepareTrainingRun('sft', f, {
+      const run = planTrainingRun('sft', f, {
         init: f.init && resolve(f.init),
         data: f.data && resolve(f.data),
         evalData: f.evalData && resolve(f.evalData),
@@ -85,6 +85,7 @@ export function registerSft(program: Command): void {
         saveEvery: f.saveEvery,
         seed: f.seed,
       });
+      const { dir, init } = run;
       const ck = await loadCheckpoint(init);
       const ctx = ck.config.ctx;
       const pairs = f.data
@@ -95,6 +96,7 @@ export function registerSft(program: Command): void {
       const train = sftExamples(ck.tokenizer, pairs, ctx, { minGrade: f.minGrade });
       if (!train.length) throw new InputError('no SFT records left after filtering');
       const evalPairs = f.evalData ? await loadSftPairs(f.evalData) : [];
+      run.start();
       const r = await trainLm({
         dir,
         model: ck.model,

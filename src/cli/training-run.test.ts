@@ -9,18 +9,18 @@ import { saveCheckpoint } from '../tiny/checkpoint.ts';
 import { createGPT } from '../tiny/gpt.ts';
 import { trainBpe } from '../tiny/tokenizer-train.ts';
 import { runQed } from './qed-process.fixture.ts';
-import { TRAINING_RUN_FILE, prepareTrainingRun } from './training-run.ts';
+import { TRAINING_RUN_FILE, planTrainingRun } from './training-run.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'qed-training-run-'));
 
-describe('prepareTrainingRun', () => {
+describe('planTrainingRun', () => {
   const settings = { init: '/ck/base', lr: 1e-3, seed: 1 };
 
   it('refuses a non-empty directory without --resume or --force, and leaves it alone', () => {
     const out = join(root, 'foreign');
     mkdirSync(out);
     writeFileSync(join(out, 'metrics.jsonl'), '{"old":1}\n');
-    expect(() => prepareTrainingRun('sft', { out }, settings)).toThrow(
+    expect(() => planTrainingRun('sft', { out }, settings)).toThrow(
       /is not empty: pass --resume to continue it or --force to overwrite it/,
     );
     expect(readFileSync(join(out, 'metrics.jsonl'), 'utf8')).toBe('{"old":1}\n');
@@ -30,7 +30,9 @@ describe('prepareTrainingRun', () => {
     const out = join(root, 'forced');
     mkdirSync(out);
     writeFileSync(join(out, 'metrics.jsonl'), '{"old":1}\n');
-    prepareTrainingRun('sft', { out, force: true }, settings);
+    const run = planTrainingRun('sft', { out, force: true }, settings);
+    expect(existsSync(join(out, 'metrics.jsonl'))).toBe(true); // nothing changes before start()
+    run.start();
     expect(existsSync(join(out, 'metrics.jsonl'))).toBe(false);
     expect(JSON.parse(readFileSync(join(out, TRAINING_RUN_FILE), 'utf8'))).toEqual({
       command: 'sft',
@@ -40,21 +42,23 @@ describe('prepareTrainingRun', () => {
 
   it('on resume takes the stored --init and refuses a changed setting by name', () => {
     const out = join(root, 'resumed');
-    prepareTrainingRun('rl', { out }, settings);
-    expect(prepareTrainingRun('rl', { out, resume: true }, { ...settings, init: undefined })).toMatchObject({
+    const fresh = planTrainingRun('rl', { out }, settings);
+    expect(existsSync(out)).toBe(false);
+    fresh.start();
+    expect(planTrainingRun('rl', { out, resume: true }, { ...settings, init: undefined })).toMatchObject({
       init: '/ck/base',
       resumed: true,
     });
-    expect(() => prepareTrainingRun('rl', { out, resume: true }, { ...settings, lr: 2e-3 })).toThrow(
+    expect(() => planTrainingRun('rl', { out, resume: true }, { ...settings, lr: 2e-3 })).toThrow(
       `cannot resume ${out}: lr was 0.001, now 0.002`,
     );
-    expect(() => prepareTrainingRun('rl', { out, resume: true }, { ...settings, init: '/ck/other' })).toThrow(
+    expect(() => planTrainingRun('rl', { out, resume: true }, { ...settings, init: '/ck/other' })).toThrow(
       /init was "\/ck\/base", now "\/ck\/other"/,
     );
   });
 
   it('needs --init for a fresh run', () => {
-    expect(() => prepareTrainingRun('sft', { out: join(root, 'no-init') }, { lr: 1 })).toThrow(
+    expect(() => planTrainingRun('sft', { out: join(root, 'no-init') }, { lr: 1 })).toThrow(
       '--init <checkpoint> is required',
     );
   });
@@ -100,4 +104,27 @@ describe('qed sft run directory', () => {
     expect(changed.code).not.toBe(0);
     expect(changed.stderr).toContain(`cannot resume ${out}: lr was 0.003, now 0.01`);
   }, 60_000);
+});
+
+describe('qed rl inputs', () => {
+  it('refuses problems the toy grader cannot read, before --out is created', async () => {
+    const problems = join(root, 'prose.jsonl');
+    writeFileSync(
+      problems,
+      `${JSON.stringify({ id: 'p1', statement: 'Prove that there are infinitely many primes.' })}\n`,
+    );
+    const tokenizer = trainBpe(['Prove that there are infinitely many primes.'], { vocabSize: 300 });
+    const init = join(root, 'rl-init');
+    await saveCheckpoint(init, {
+      model: createGPT({ vocab: tokenizer.vocabSize, ctx: 64, layers: 1, dModel: 16, heads: 2 }, 1),
+      tokenizer,
+    });
+    const out = join(root, 'rl-prose');
+    const r = await runQed(['rl', '--init', init, '--out', out, '--problems', problems, '--quiet']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      'problem p1 is not an Olympiad-lite statement, which the default toy grader needs; grade with --judge-model',
+    );
+    expect(existsSync(out)).toBe(false);
+  });
 });

@@ -1,8 +1,10 @@
 // The run directory of `qed sft` / `qed rl`: a non-empty --out is refused unless the run is resumed
 // (--resume) or replaced (--force), and `run.json` keeps the settings the run was started with, so a
 // resume with different ones is refused naming the setting, and a resume may leave out --init.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+// Checked first (`planTrainingRun`), written only once the inputs have loaded (`start`), so a refused
+// or failed start leaves --out as it was.
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { InputError } from '../core/errors.ts';
 import { prepareRunDir } from '../core/run-dir.ts';
 import { firstSettingChange, resumeRefusal } from '../core/settings-diff.ts';
@@ -15,28 +17,34 @@ export interface TrainingRunFlags {
   force?: boolean;
 }
 
+export interface TrainingRun {
+  dir: string;
+  /** The checkpoint to start from: --init, or the stored run's on resume. */
+  init: string;
+  resumed: boolean;
+  /** Creates (or, with --force, empties) the directory and records the settings of a new run. */
+  start(): void;
+}
+
 /**
- * Prepares `flags.out` for a training command and returns the checkpoint to start from. `settings`
- * are the flags that define the run (not --resume, --force, --json or --quiet), `init` among them. On
- * resume they are compared with the stored ones; an `init` left out is taken from the stored run.
+ * Checks `flags.out` for a training command and returns the checkpoint to start from; writes nothing.
+ * `settings` are the flags that define the run (not --resume, --force, --json or --quiet), `init`
+ * among them. On resume they are compared with the stored ones; an `init` left out is taken from
+ * the stored run.
  */
-export function prepareTrainingRun(
+export function planTrainingRun(
   command: string,
   flags: TrainingRunFlags,
   settings: Record<string, unknown> & { init?: string },
-): { dir: string; init: string; resumed: boolean } {
-  let dir: string;
-  let resumed: boolean;
-  try {
-    ({ dir, resumed } = prepareRunDir({
-      out: flags.out,
-      prefix: command,
-      resume: flags.resume,
-      force: flags.force,
-    }));
-  } catch (e) {
-    throw new InputError((e as Error).message);
-  }
+): TrainingRun {
+  if (flags.resume && flags.force) throw new InputError('--resume and --force cannot be used together');
+  const dir = resolve(flags.out);
+  const nonEmpty = existsSync(dir) && readdirSync(dir).length > 0;
+  if (nonEmpty && !flags.resume && !flags.force)
+    throw new InputError(
+      `run directory ${dir} is not empty: pass --resume to continue it or --force to overwrite it`,
+    );
+  const resumed = Boolean(flags.resume && nonEmpty);
   const path = join(dir, TRAINING_RUN_FILE);
   const stored = resumed && existsSync(path) ? readStored(path) : undefined;
   const init = settings.init ?? (typeof stored?.init === 'string' ? stored.init : undefined);
@@ -50,10 +58,16 @@ export function prepareTrainingRun(
   if (stored) {
     const change = firstSettingChange(stored, run);
     if (change) throw new InputError(resumeRefusal(dir, change));
-  } else {
-    writeFileSync(path, `${JSON.stringify(run, null, 2)}\n`);
   }
-  return { dir, init, resumed };
+  return {
+    dir,
+    init,
+    resumed,
+    start() {
+      prepareRunDir({ out: dir, prefix: command, resume: flags.resume, force: flags.force });
+      if (!stored) writeFileSync(path, `${JSON.stringify(run, null, 2)}\n`);
+    },
+  };
 }
 
 function readStored(path: string): Record<string, unknown> {
