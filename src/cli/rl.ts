@@ -1,7 +1,6 @@
 // `qed rl`: GRPO (PipelineRL style) on a local checkpoint with rewards from any grader — the toy
 // programmatic grader or an LLM judge through a provider; `--reasoning-cache` trains refinement turns
 // from (problem + summary) states. Library: trainGrpo in src/train/grpo.ts.
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../core/errors.ts';
 import { intAtLeast, nonNegative, positive } from './number-options.ts';
@@ -19,7 +18,7 @@ import {
 } from '../toy/index.ts';
 import { dynamicSamplingError, trainGrpo } from '../train/grpo.ts';
 import { exitOnFailures } from './exit-status.ts';
-import { planTrainingRun } from './training-run.ts';
+import { planTrainingRun, runSettings } from './training-run.ts';
 
 interface RlFlags {
   init?: string;
@@ -133,27 +132,7 @@ export function registerRl(program: Command): void {
           problemsPerStep: '--problems-per-step',
         });
       if (invalid) throw new InputError(invalid);
-      const run = planTrainingRun('rl', f, {
-        init: f.init && resolve(f.init),
-        problems: f.problems && resolve(f.problems),
-        judgeModel: f.judgeModel,
-        reasoningCache: Boolean(f.reasoningCache),
-        steps: f.steps,
-        problemsPerStep: f.problemsPerStep,
-        groupSize: f.groupSize,
-        maxTokens: f.maxTokens,
-        temperature: f.temperature,
-        lr: f.lr,
-        eps: f.eps,
-        entropyCoef: f.entropyCoef,
-        gradClip: f.gradClip,
-        minibatches: f.minibatches,
-        cycles: f.cycles,
-        states: f.states,
-        dynamicSampling,
-        saveEvery: f.saveEvery,
-        seed: f.seed,
-      });
+      const run = planTrainingRun('rl', f, runSettings(f, ['init', 'problems']));
       const { dir, init } = run;
       const ck = await loadCheckpoint(init);
       const problems: Problem[] = f.problems

@@ -1,14 +1,13 @@
 // `qed sft`: masked next-token SFT of a checkpoint on (prompt, proof) records, with packing, eval loss,
 // atomic checkpoints, metrics JSONL and `--resume`. Without --data it uses the Olympiad-lite teacher
 // set for the given seed. Library: trainLm in src/train/lm-trainer.ts.
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../core/errors.ts';
 import { intAtLeast, nonNegative, positive } from './number-options.ts';
 import { loadCheckpoint } from '../tiny/checkpoint.ts';
 import { buildSftSet, buildSplits } from '../toy/index.ts';
 import { trainLm } from '../train/lm-trainer.ts';
-import { planTrainingRun } from './training-run.ts';
+import { planTrainingRun, runSettings } from './training-run.ts';
 import { sftExamples } from '../train/recipe-data.ts';
 import { loadSftPairs } from '../train/sft-data.ts';
 
@@ -70,21 +69,7 @@ export function registerSft(program: Command): void {
     .action(async (f: SftFlags) => {
       if (f.schedule !== 'cosine' && f.schedule !== 'constant')
         throw new InputError(`--schedule must be cosine or constant, got "${String(f.schedule)}"`);
-      const run = planTrainingRun('sft', f, {
-        init: f.init && resolve(f.init),
-        data: f.data && resolve(f.data),
-        evalData: f.evalData && resolve(f.evalData),
-        minGrade: f.minGrade,
-        epochs: f.epochs,
-        batch: f.batch,
-        lr: f.lr,
-        schedule: f.schedule,
-        warmup: f.warmup,
-        pack: f.pack,
-        evalEvery: f.evalEvery,
-        saveEvery: f.saveEvery,
-        seed: f.seed,
-      });
+      const run = planTrainingRun('sft', f, runSettings(f, ['init', 'data', 'evalData']));
       const { dir, init } = run;
       const ck = await loadCheckpoint(init);
       const ctx = ck.config.ctx;

@@ -70,6 +70,22 @@ export function planTrainingRun(
   };
 }
 
+/** Flags that say how to run, not what the run is. */
+const NOT_SETTINGS = new Set(['out', 'resume', 'force', 'json', 'quiet']);
+
+/** The flags that define a run, with the file paths among them made absolute. */
+export function runSettings(
+  flags: object,
+  paths: readonly string[],
+): Record<string, unknown> & { init?: string } {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(flags)) {
+    if (NOT_SETTINGS.has(k) || v === undefined) continue;
+    out[k] = paths.includes(k) && typeof v === 'string' ? resolve(v) : v;
+  }
+  return out;
+}
+
 function readStored(path: string): Record<string, unknown> {
   try {
     const v = JSON.parse(readFileSync(path, 'utf8')) as unknown;

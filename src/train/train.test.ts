@@ -176,13 +176,13 @@ describe('GRPO trainer', () => {
     );
     const model = createGPT({ vocab: tok.vocabSize, ctx: 320, layers: 1, dModel: 16, heads: 2 }, 1);
     const dir = join(root, 'rl-outage');
-    const run = trainGrpo({
+    const opts = {
       dir,
       model,
       tokenizer: tok,
       problems,
       grader: scoringGrader(() => null),
-      prompt: (p) => solvePrompt(p),
+      prompt: (p: Problem) => solvePrompt(p),
       steps: 10,
       problemsPerStep: 1,
       groupSize: 2,
@@ -190,28 +190,12 @@ describe('GRPO trainer', () => {
       lr: 1e-3,
       seed: 1,
       quiet: true,
-    });
-    await expect(run).rejects.toThrow(
+    };
+    await expect(trainGrpo(opts)).rejects.toThrow(
       `rl step ${GRADER_OUTAGE_STEPS}: every grading failed in the last ${GRADER_OUTAGE_STEPS} steps (last error: judge timed out)`,
     );
     expect(new MetricsLog(join(dir, 'metrics.jsonl')).read()).toHaveLength(GRADER_OUTAGE_STEPS);
-    await expect(
-      trainGrpo({
-        dir,
-        model,
-        tokenizer: tok,
-        problems: [],
-        grader: scoringGrader(() => 7),
-        prompt: (p) => solvePrompt(p),
-        steps: 1,
-        problemsPerStep: 1,
-        groupSize: 2,
-        maxNewTokens: 4,
-        lr: 1e-3,
-        seed: 1,
-        quiet: true,
-      }),
-    ).rejects.toThrow('no training problems');
+    await expect(trainGrpo({ ...opts, problems: [] })).rejects.toThrow('no training problems');
   });
 
   it('never saves weights an update made non-finite', async () => {
