@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runQed } from './qed-process.fixture.ts';
+import { loadRun } from '../report/load-run.ts';
 import { createMockJudgeOrProver } from '../grading/mock-judge.ts';
 import { startMockServer, type MockServer } from '../server/mock-openai-server.ts';
 
@@ -75,6 +76,11 @@ describe('qed grade', () => {
     const scores = grades.flatMap((g) => (g.score === null ? [] : [g.score]));
     expect(s.mean).toBeCloseTo(scores.reduce((a, b) => a + b, 0) / scores.length, 10);
     expect(grades.filter((g) => g.score === null).every((g) => g.graderError)).toBe(true);
+    // qed view / qed report read the grade run: its attempts joined with its grades, and the problems.
+    const run = await loadRun(out);
+    expect(run.samples).toHaveLength(30);
+    expect(run.samples.filter((x) => x.grade?.score != null)).toHaveLength(s.graded);
+    expect(run.problems.size).toBe(5);
     expect(scores.every((x) => [0, 1, 6, 7].includes(x))).toBe(true);
     expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'))).toMatchObject({
       graded: s.graded,

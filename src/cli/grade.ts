@@ -2,7 +2,7 @@
 // answer checker or a programmatic grader, writing grades.jsonl + summary.json; or, with
 // `--meta-eval FILE`, compare a grader with human scores and write a Markdown + JSON report.
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Progress } from '../core/progress.ts';
 import { prepareRunDir } from '../core/run-dir.ts';
@@ -11,6 +11,7 @@ import {
   createGrader,
   formatMetaEvalMarkdown,
   formatSummary,
+  GRADE_SOURCES_FILE,
   gradeAttempts,
   gradeMetaEvalRows,
   metaEvalMetrics,
@@ -108,6 +109,10 @@ export function registerGrade(program: Command): void {
         resume: flags.resume,
         force: flags.force,
       });
+      writeFileSync(
+        join(dir, GRADE_SOURCES_FILE),
+        `${JSON.stringify({ attempts: resolve(flags.attempts), dataset: resolve(flags.dataset) }, null, 2)}\n`,
+      );
       const progress = new Progress({
         label: 'grade',
         total: attempts.length,

@@ -16,6 +16,8 @@ import type { Grader } from './types.ts';
 export const GRADES_FILE = 'grades.jsonl';
 export const SUMMARY_FILE = 'summary.json';
 export const GRADER_FILE = 'grader.json';
+/** Where a `qed grade` run's attempts and problems come from, so `qed view` / `qed report` can join them. */
+export const GRADE_SOURCES_FILE = 'grade-sources.json';
 
 export interface GradeAttemptsOptions {
   attempts: readonly Attempt[];

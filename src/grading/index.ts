@@ -37,6 +37,7 @@ export {
   summarizeGrades,
   formatSummary,
   GRADES_FILE,
+  GRADE_SOURCES_FILE,
   SUMMARY_FILE,
   type GradeAttemptsOptions,
   type GradeSummary,

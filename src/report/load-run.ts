@@ -18,6 +18,7 @@ import { loadProblems } from '../data/load-problems.ts';
 import { readJsonlAll } from '../data/jsonl.ts';
 import { validateRecord } from '../data/validate.ts';
 import { MetricsAccumulator } from '../eval/metrics.ts';
+import { GRADE_SOURCES_FILE } from '../grading/grade-run.ts';
 
 export interface LoadedRun {
   dir: string;
@@ -88,10 +89,12 @@ async function readRunLog(path: string, dir: string): Promise<RunBase> {
 }
 
 async function readRunLogs(dir: string): Promise<RunBase> {
-  if (!existsSync(join(dir, 'attempts.jsonl'))) {
-    throw new InputError('no run.json or attempts.jsonl here', { file: dir });
+  // A `qed grade` run holds grades only; its attempts are where grade-sources.json says.
+  const sources = await readGradeSources(dir);
+  if (!sources && !existsSync(join(dir, 'attempts.jsonl'))) {
+    throw new InputError(`no run.json, attempts.jsonl or ${GRADE_SOURCES_FILE} here`, { file: dir });
   }
-  const attempts: Attempt[] = await loadAttempts(dir);
+  const attempts: Attempt[] = await loadAttempts(sources?.attempts ?? dir);
   const gradesPath = join(dir, 'grades.jsonl');
   const grades = new Map<string, Grade>();
   if (existsSync(gradesPath)) {
@@ -99,7 +102,7 @@ async function readRunLogs(dir: string): Promise<RunBase> {
       if (!grades.has(g.attemptId)) grades.set(g.attemptId, g);
     }
   }
-  let config: Record<string, unknown> = {};
+  let config: Record<string, unknown> = sources ? { kind: 'grade', ...sources } : {};
   let createdAt: string | undefined;
   const configPath = join(dir, 'eval-config.json');
   if (existsSync(configPath)) {
@@ -132,6 +135,20 @@ async function findProblems(
   }
   const why = recorded ? `dataset ${recorded} not found` : 'the run does not name its dataset';
   return { problems: new Map(), source: `none (${why}; pass --dataset FILE)` };
+}
+
+async function readGradeSources(dir: string): Promise<{ attempts: string; dataset: string } | null> {
+  const path = join(dir, GRADE_SOURCES_FILE);
+  if (existsSync(join(dir, 'attempts.jsonl')) || !existsSync(path)) return null;
+  let v: { attempts?: unknown; dataset?: unknown };
+  try {
+    v = JSON.parse(await readFile(path, 'utf8')) as typeof v;
+  } catch (e) {
+    throw new InputError(`not valid JSON (${(e as Error).message})`, { file: path });
+  }
+  if (typeof v.attempts !== 'string' || typeof v.dataset !== 'string')
+    throw new InputError('expected {"attempts": path, "dataset": path}', { file: path });
+  return { attempts: v.attempts, dataset: v.dataset };
 }
 
 function computeMetrics(
