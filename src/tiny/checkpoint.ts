@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { isHfConfig, loadHfGpt2 } from './checkpoint-hf.ts';
-import { loadHfNeox } from './hf-neox.ts';
+import { QED_TINY_MODEL_TYPE, loadHfNeox } from './hf-neox.ts';
 import { GPT, validateConfig, type GPTConfig } from './gpt.ts';
 import type { AdamW, AdamWState } from './optim.ts';
 import { decodeSafetensors, encodeSafetensors, type SafeTensor } from './safetensors.ts';
@@ -159,7 +159,7 @@ export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
   const raw = (await readJson(cfgPath)) as Partial<ConfigFile>;
   if (isHfConfig(raw, 'gpt2'))
     return { dir, ...(await loadHfGpt2(dir, raw as Record<string, unknown>)), meta: {} };
-  if (isHfConfig(raw, 'gpt_neox'))
+  if (isHfConfig(raw, 'gpt_neox') || isHfConfig(raw, QED_TINY_MODEL_TYPE))
     return { dir, ...(await loadHfNeox(dir, raw as Record<string, unknown>)), meta: {} };
   if (raw?.format !== CHECKPOINT_FORMAT)
     throw new Error(`${cfgPath}: field "format" must be "${CHECKPOINT_FORMAT}"`);

@@ -109,11 +109,33 @@ describe('HF export', () => {
     expect([order[0], order[4], order[12], order[24 + 11]]).toEqual([0, 12, 4, 2 * 12 + 8 + 3]);
   });
 
-  it('refuses previous-token embeddings, which no HF architecture has, and writes nothing', async () => {
+  it('refuses previous-token embeddings with learned positions, and writes nothing', async () => {
     const out = join(root, 'prev');
     const prev = createGPT({ ...model.config, prevTokens: 1 }, 1);
-    await expect(exportHf(out, { model: prev, tokenizer })).rejects.toThrow(/previous-token embeddings/);
+    await expect(exportHf(out, { model: prev, tokenizer })).rejects.toThrow(/needs rotary positions/);
     expect(existsSync(out) || existsSync(`${out}.tmp-export`)).toBe(false);
+  });
+
+  it('exports previous-token embeddings as qed_tiny with its modeling code, and loads it back alike', async () => {
+    const out = join(root, 'qed-tiny');
+    const prev = createGPT({ ...model.config, positions: 'rope', prevTokens: 3 }, 2);
+    const files = await exportHf(out, { model: prev, tokenizer });
+    expect(files).toContain('modeling_qed_tiny.py');
+    expect(readFileSync(join(out, 'modeling_qed_tiny.py'), 'utf8')).toContain('class QedTinyForCausalLM');
+    const cfg = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+    expect(cfg).toMatchObject({
+      model_type: 'qed_tiny',
+      architectures: ['QedTinyForCausalLM'],
+      prev_tokens: 3,
+      auto_map: { AutoModelForCausalLM: 'modeling_qed_tiny.QedTinyForCausalLM' },
+    });
+    const st = decodeSafetensors(readFileSync(join(out, 'model.safetensors')));
+    expect(st.tensors.get('prev_embed.weight')!.shape).toEqual([3 * 273, 16]);
+    const ck = await loadCheckpoint(out);
+    expect(ck.config.prevTokens).toBe(3);
+    const ids = Int32Array.from(tokenizer.encode('a proof by induction on n.'));
+    const logits = (m: typeof prev) => noGrad(() => m.forward(ids, 1, ids.length).data);
+    expect(Buffer.from(logits(ck.model).buffer)).toEqual(Buffer.from(logits(prev).buffer));
   });
 
   it('refuses to overwrite a non-empty directory unless forced', async () => {

@@ -1,17 +1,24 @@
 // Export a checkpoint in a Hugging Face layout so `transformers` loads it with
 // AutoModelForCausalLM / AutoTokenizer: GPT-2 for learned positions (config.json GPT2LMHeadModel,
 // model.safetensors with `transformer.*` names, Conv1D weights kept [in, out], lm_head tied to wte and so
-// omitted, as save_pretrained does), GPT-NeoX for rotary positions (hf-neox.ts); and for both
+// omitted, as save_pretrained does), GPT-NeoX for rotary positions (hf-neox.ts), GPT-NeoX plus
+// previous-token embeddings as "qed_tiny" with its modeling code (trust_remote_code); and for all
 // tokenizer.json, tokenizer_config.json with the ChatML chat template, special_tokens_map.json,
 // generation_config.json. Files are written to a temp dir and renamed into place.
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { CHAT_TEMPLATE_JINJA, END_OF_TEXT, IM_END, IM_START } from './chat-template.ts';
 import type { GPT } from './gpt.ts';
-import { hfNeoxConfig, neoxTensors } from './hf-neox.ts';
+import { QED_TINY_MODELING_FILE, hfNeoxConfig, neoxTensors } from './hf-neox.ts';
 import { encodeSafetensors } from './safetensors.ts';
 import { toHfTokenizerJson } from './tokenizer-hf.ts';
 import type { Tokenizer } from './tokenizer.ts';
+
+/** The modeling code shipped with a "qed_tiny" export. */
+const QED_TINY_MODELING_SOURCE = fileURLToPath(
+  new URL(`../../integrations/hf/${QED_TINY_MODELING_FILE}`, import.meta.url),
+);
 
 export interface HfExportOptions {
   model: GPT;
@@ -88,14 +95,15 @@ function tokenizerConfig(model: GPT, tokenizer: Tokenizer): Record<string, unkno
 
 /**
  * Write the HF export of a model + tokenizer to `out`: GPT-2 for learned positions, GPT-NeoX for rotary
- * ones. A model with previous-token embeddings is refused before anything is written: no HF
- * architecture has them.
+ * ones, and GPT-NeoX plus previous-token embeddings ("qed_tiny", with its modeling code for
+ * trust_remote_code) for the demo's default. Learned positions with previous-token embeddings are
+ * refused before anything is written.
  */
 export async function exportHf(out: string, opts: HfExportOptions): Promise<string[]> {
   const { model, tokenizer } = opts;
-  if (model.config.prevTokens)
+  if (model.config.prevTokens && model.config.positions !== 'rope')
     throw new Error(
-      'HF export cannot hold the previous-token embeddings (wprev) this model uses: no HF architecture has them',
+      'HF export of previous-token embeddings needs rotary positions (it extends GPT-NeoX); this model has learned ones',
     );
   const neox = model.config.positions === 'rope';
   const config = neox ? hfNeoxConfig(model, specialIds(tokenizer)) : hfGpt2Config(model, tokenizer);
@@ -129,6 +137,9 @@ export async function exportHf(out: string, opts: HfExportOptions): Promise<stri
       bos_token_id: tokenizer.specialId(END_OF_TEXT) ?? null,
       eos_token_id: eosIds,
     }),
+    ...(model.config.prevTokens
+      ? { [QED_TINY_MODELING_FILE]: await readFile(QED_TINY_MODELING_SOURCE, 'utf8') }
+      : {}),
   };
   for (const [name, data] of Object.entries(files)) await writeFile(`${tmp}/${name}`, data);
   await rm(out, { recursive: true, force: true });

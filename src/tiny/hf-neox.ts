@@ -13,15 +13,36 @@ import type { Tokenizer } from './tokenizer.ts';
 
 type Tensors = Record<string, { shape: number[]; data: Float32Array }>;
 
-/** GPTNeoXConfig for our model config (rotary positions, no previous-token embeddings). */
+/**
+ * A model with previous-token embeddings exports as GPT-NeoX plus those tables (`prev_embed.weight`,
+ * our `wprev` as it is), under model_type "qed_tiny", with the modeling code that transformers loads
+ * with trust_remote_code (integrations/hf/modeling_qed_tiny.py).
+ */
+export const QED_TINY_MODEL_TYPE = 'qed_tiny';
+export const QED_TINY_MODELING_FILE = 'modeling_qed_tiny.py';
+const PREV_EMBED = 'prev_embed.weight';
+
+/** GPTNeoXConfig for our model config (rotary positions; "qed_tiny" with previous-token embeddings). */
 export function hfNeoxConfig(
   model: GPT,
   ids: { bos: number | null; eos: number | null },
 ): Record<string, unknown> {
   const c = model.config;
+  const prev = c.prevTokens
+    ? {
+        architectures: ['QedTinyForCausalLM'],
+        model_type: QED_TINY_MODEL_TYPE,
+        prev_tokens: c.prevTokens,
+        auto_map: {
+          AutoConfig: 'modeling_qed_tiny.QedTinyConfig',
+          AutoModelForCausalLM: 'modeling_qed_tiny.QedTinyForCausalLM',
+        },
+      }
+    : {};
   return {
     architectures: ['GPTNeoXForCausalLM'],
     model_type: 'gpt_neox',
+    ...prev,
     vocab_size: c.vocab,
     hidden_size: c.dModel,
     num_hidden_layers: c.layers,
@@ -113,6 +134,7 @@ export function neoxTensors(model: GPT): Tensors {
       : { shape: [...shape], data };
   }
   out['embed_out.weight'] = out['gpt_neox.embed_in.weight'];
+  if (model.wprev) out[PREV_EMBED] = { shape: [...model.wprev.shape], data: model.wprev.data };
   const order = neoxQkvOrder(C, heads);
   for (let l = 0; l < layers; l++) {
     const w = get(`h.${l}.attn.c_attn.weight`).data; // [C, 3C]
@@ -155,6 +177,7 @@ export function fromHfNeoxConfig(hf: Record<string, unknown>, source: string): G
     hf.intermediate_size === 4 * (hf.hidden_size as number),
     'only intermediate_size = 4·hidden_size is supported',
   );
+  const prevTokens = hf.model_type === QED_TINY_MODEL_TYPE ? (hf.prev_tokens as number) : 0;
   return validated({
     vocab: hf.vocab_size as number,
     ctx: hf.max_position_embeddings as number,
@@ -163,6 +186,7 @@ export function fromHfNeoxConfig(hf: Record<string, unknown>, source: string): G
     heads: hf.num_attention_heads as number,
     layerNormEps: (hf.layer_norm_eps as number | undefined) ?? 1e-5,
     positions: 'rope',
+    ...(prevTokens ? { prevTokens } : {}),
   });
 }
 
@@ -199,6 +223,8 @@ export async function loadHfNeox(
     weights.set(`h.${l}.attn.c_attn.weight`, w);
     weights.set(`h.${l}.attn.c_attn.bias`, b);
   }
+  if (config.prevTokens)
+    weights.set('wprev.weight', take([PREV_EMBED], [config.prevTokens * (config.vocab + 1), C]));
   model.loadParameters((name) => weights.get(name));
   return { config, model, tokenizer };
 }

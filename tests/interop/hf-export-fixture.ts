@@ -115,3 +115,19 @@ writeFileSync(
   join(out, 'ours-rope.json'),
   JSON.stringify({ ids: longIds, logitsShape: ropeLogits.shape, logits: Array.from(ropeLogits.data) }),
 );
+
+// The demo's model shape: rotary positions and embeddings of the 3 previous tokens, which exports as
+// "qed_tiny" (GPT-NeoX plus those tables, loaded with trust_remote_code).
+const prev = createGPT(
+  { vocab: tokenizer.vocabSize, ctx: 128, layers: 2, dModel: 32, heads: 4, positions: 'rope', prevTokens: 3 },
+  9,
+);
+for (const { tensor } of prev.namedParameters()) {
+  for (let i = 0; i < tensor.size; i++) tensor.data[i] += 0.2 * rng.normal();
+}
+await saveCheckpoint(join(out, 'ckpt-prev'), { model: prev, tokenizer });
+const prevLogits = noGrad(() => prev.forward(Int32Array.from(longIds), 1, longIds.length));
+writeFileSync(
+  join(out, 'ours-prev.json'),
+  JSON.stringify({ ids: longIds, logitsShape: prevLogits.shape, logits: Array.from(prevLogits.data) }),
+);

@@ -192,3 +192,51 @@ def test_we_load_a_gpt_neox_saved_by_transformers(exported, tmp_path):
             p.add_(0.2 * torch.randn_like(p))
         model.embed_out.weight.copy_(model.gpt_neox.embed_in.weight)  # ours ties them
     _saved_model_gives_our_logits(model, out, ours, tmp_path)
+
+
+@pytest.fixture(scope="module")
+def qed_tiny(exported, tmp_path_factory):
+    out, _ = exported
+    hf = tmp_path_factory.mktemp("qed-tiny") / "hf"
+    _run(["node", "bin/qed.js", "export-model", str(out / "ckpt-prev"), "--format", "hf", "--out", str(hf)])
+    ours = json.loads((out / "ours-prev.json").read_text(encoding="utf-8"))
+    model = transformers.AutoModelForCausalLM.from_pretrained(hf, trust_remote_code=True).eval()
+    return model, ours
+
+
+def test_transformers_loads_previous_token_embeddings_with_the_shipped_code(qed_tiny):
+    """The demo's shape (rotary + 3 previous-token tables) loads as qed_tiny; logits match ours."""
+    model, ours = qed_tiny
+    assert type(model).__name__ == "QedTinyForCausalLM"
+    with torch.no_grad():
+        logits = model(torch.tensor([ours["ids"]])).logits.numpy()
+    expected = np.array(ours["logits"], dtype=np.float32).reshape(ours["logitsShape"])
+    assert logits.shape == expected.shape
+    assert np.abs(expected).max() > 0.5
+    diff = np.abs(logits - expected).max()
+    assert diff < 1e-4, f"max |logit difference| = {diff}"
+
+
+def test_qed_tiny_generation_with_a_cache_and_left_padding(qed_tiny, monkeypatch):
+    """generate() feeds one token at a time through the KV cache; the look-back must still see the
+    tokens before it, and left padding must not count as tokens."""
+    # generate() asks whether the model is FSDP-wrapped by importing torch.distributed.fsdp, which
+    # Debian's torch 1.13 cannot import under Python 3.11; it is not.
+    monkeypatch.setattr(transformers.generation.utils, "is_fsdp_managed_module", lambda _module: False)
+    model, ours = qed_tiny
+    prompt = torch.tensor([ours["ids"][:40]])
+    with torch.no_grad():
+        cached = model.generate(prompt, max_new_tokens=20, do_sample=False, pad_token_id=0)
+        ids = prompt
+        for _ in range(20):  # the same greedy decoding, every step a full forward without a cache
+            nxt = model(ids, use_cache=False).logits[:, -1].argmax(-1, keepdim=True)
+            ids = torch.cat([ids, nxt], dim=1)
+    assert cached.tolist() == ids.tolist()
+
+    short = ours["ids"][:25]
+    batch = torch.tensor([[0] * 15 + short, ours["ids"][:40]])
+    mask = torch.tensor([[0] * 15 + [1] * 25, [1] * 40])
+    with torch.no_grad():
+        padded = model(batch, attention_mask=mask).logits[0, 15:]
+        alone = model(torch.tensor([short])).logits[0]
+    assert torch.abs(padded - alone).max().item() < 1e-4
