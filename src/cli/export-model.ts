@@ -1,5 +1,5 @@
 // `qed export-model CHECKPOINT --format hf --out DIR`: write a checkpoint in a Hugging Face layout (GPT-2,
-// or GPT-NeoX for rotary positions)
+// or GPT-NeoX for rotary positions, qed_tiny with its modeling code for previous-token embeddings)
 // (transformers' AutoModelForCausalLM / AutoTokenizer load it). Prints the written files (JSON with --json).
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -18,7 +18,7 @@ export function registerExportModel(program: Command): void {
   program
     .command('export-model')
     .description(
-      'export a checkpoint for other tools (hf: Hugging Face GPT-2, or GPT-NeoX for rotary positions, with safetensors)',
+      'export a checkpoint for other tools (hf: Hugging Face GPT-2, GPT-NeoX for rotary positions, or qed_tiny with its modeling code for previous-token embeddings; safetensors)',
     )
     .argument('<checkpoint>', 'checkpoint directory')
     .requiredOption('--out <dir>', 'output directory')
