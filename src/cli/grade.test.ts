@@ -89,4 +89,44 @@ describe('qed grade', () => {
     expect(respond.stats.calls - calls).toBeGreaterThan(29);
     expect(respond.stats.garbage).toBeGreaterThan(0);
   });
+
+  it('takes --grader and --judge-samples as qed eval spells them, and refuses both spellings disagreeing', async () => {
+    const base = [
+      'grade',
+      '--attempts',
+      join(dir, 'attempts.jsonl'),
+      '--dataset',
+      join(dir, 'problems.jsonl'),
+    ];
+    const judged = await qed([
+      ...base,
+      '--judge-model',
+      'judge',
+      '--judge-samples',
+      '2',
+      '--out',
+      join(dir, 'js'),
+      '--json',
+    ]);
+    expect(judged.code === 0 || judged.code === 3, judged.stderr).toBe(true);
+    const grades = readFileSync(join(dir, 'js', 'grades.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
+    for (const l of grades)
+      expect((JSON.parse(l) as { grader: { kind: string; proofPreparation: string } }).grader).toMatchObject({
+        kind: 'ensemble',
+        proofPreparation: expect.stringContaining('members=1x2'),
+      });
+    const clash = await qed([
+      ...base,
+      '--programmatic',
+      'toy',
+      '--grader',
+      'other',
+      '--out',
+      join(dir, 'clash'),
+    ]);
+    expect(clash.code).toBe(1);
+    expect(clash.stderr).toContain('--programmatic and --grader name the same setting; give one');
+  });
 });

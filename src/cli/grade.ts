@@ -4,6 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { InputError } from '../core/errors.ts';
 import { Progress } from '../core/progress.ts';
 import { prepareRunDir } from '../core/run-dir.ts';
 import { loadAttempts, loadProblems } from '../data/index.ts';
@@ -27,7 +28,9 @@ interface GradeFlags {
   scheme: string;
   judgeModel: string[];
   programmatic?: string;
+  grader?: string;
   samples?: number;
+  judgeSamples?: number;
   aggregate: string;
   retries?: number;
   template?: string;
@@ -69,7 +72,9 @@ export function registerGrade(program: Command): void {
       [],
     )
     .option('--programmatic <name>', 'use a rule-based grader instead of a judge (toy)')
+    .option('--grader <name>', 'the same as --programmatic, as qed eval names it')
     .option('--samples <k>', 'judge samples per model and attempt', pos('--samples'))
+    .option('--judge-samples <k>', 'the same as --samples, as qed eval names it', pos('--judge-samples'))
     .option('--aggregate <how>', 'ensemble aggregate: mean | median', 'mean')
     .option(
       '--retries <n>',
@@ -94,6 +99,8 @@ export function registerGrade(program: Command): void {
     .option('--json', 'print the summary as JSON on stdout')
     .option('--quiet', 'no progress on stderr')
     .action(async (flags: GradeFlags) => {
+      sameAs(flags, 'programmatic', 'grader');
+      sameAs(flags, 'samples', 'judgeSamples');
       if (flags.metaEval) return metaEval(flags);
       if (!flags.attempts) throw new Error('--attempts FILE_OR_DIR is required (or use --meta-eval FILE)');
       if (!flags.dataset)
@@ -135,6 +142,16 @@ export function registerGrade(program: Command): void {
       else process.stdout.write(`${formatSummary(summary)}\ngrades: ${join(dir, 'grades.jsonl')}\n`);
       exitOnFailures(summary.failures.grader + summary.failures.missingProblem);
     });
+}
+
+/** Folds a flag spelled as `qed eval` spells it into this command's own; both at once must agree. */
+function sameAs<K extends keyof GradeFlags>(flags: GradeFlags, own: K, alias: keyof GradeFlags): void {
+  const v = flags[alias];
+  if (v === undefined) return;
+  const dash = (k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  if (flags[own] !== undefined && flags[own] !== v)
+    throw new InputError(`${dash(own)} and ${dash(alias)} name the same setting; give one`);
+  flags[own] = v as GradeFlags[K];
 }
 
 function spec(flags: GradeFlags): GraderSpec {
