@@ -152,6 +152,11 @@ async function readJson(path: string): Promise<unknown> {
  * or GPT-NeoX directory (config.json with model_type "gpt2" or "gpt_neox", F32 safetensors) loads too,
  * without optimizer state.
  */
+/** Whether `dir` holds a checkpoint, or its `.prev` sibling does (a save crashed between renames). */
+export function checkpointExists(dir: string): boolean {
+  return existsSync(join(dir, 'config.json')) || existsSync(join(`${dir}.prev`, 'config.json'));
+}
+
 export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
   if (!existsSync(dir) && existsSync(join(`${dir}.prev`, 'config.json'))) dir = `${dir}.prev`;
   const cfgPath = join(dir, 'config.json');

@@ -4,14 +4,14 @@
 // sampling policy's, as the sampler reported them). Per-step JSONL logs: reward mean/std, score
 // histogram, length, clip fraction, entropy, grader failures. Checkpoints are atomic; `resume` continues
 // from the last one.
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Problem } from '../core/problem.ts';
 import { InputError } from '../core/errors.ts';
 import { Progress } from '../core/progress.ts';
 import { Rng, deriveSeed } from '../core/rng.ts';
 import type { Grader } from '../grading/types.ts';
-import { saveCheckpoint } from '../tiny/checkpoint.ts';
+import { checkpointExists, saveCheckpoint } from '../tiny/checkpoint.ts';
 import type { GPT } from '../tiny/gpt.ts';
 import { completionLogProbs } from '../tiny/logprobs.ts';
 import { AdamW, clipGradNorm } from '../tiny/optim.ts';
@@ -255,7 +255,7 @@ export async function trainGrpo(o: GrpoOptions): Promise<GrpoResult> {
   const temperature = o.temperature ?? 1;
   const every = saveInterval(o.steps, o);
   let step = 0;
-  if (o.resume && existsSync(ckptDir)) {
+  if (o.resume && checkpointExists(ckptDir)) {
     const same = (st: RlState) =>
       st.steps === o.steps && st.seed === o.seed && sameSampling(st.dynamicSampling, o.dynamicSampling);
     step = await resumeTraining(ckptDir, params, opt, same, "this run's options");

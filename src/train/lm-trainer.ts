@@ -7,7 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Progress } from '../core/progress.ts';
 import { Rng, deriveSeed } from '../core/rng.ts';
-import { saveCheckpoint } from '../tiny/checkpoint.ts';
+import { checkpointExists, saveCheckpoint } from '../tiny/checkpoint.ts';
 import { scratchScope } from '../tiny/buffer-pool.ts';
 import type { GPT, NamedParameter } from '../tiny/gpt.ts';
 import { crossEntropy } from '../tiny/ops-nn.ts';
@@ -127,7 +127,7 @@ export async function trainLm(opts: LmTrainOptions): Promise<LmTrainResult> {
 
   const every = saveInterval(totalSteps, opts);
   let step = 0;
-  if (opts.resume && existsSync(ckptDir)) {
+  if (opts.resume && checkpointExists(ckptDir)) {
     const same = (st: TrainerState) => st.totalSteps === totalSteps && st.seed === opts.seed;
     step = await resumeTraining(ckptDir, params, opt, same, "this run's data and options");
   }

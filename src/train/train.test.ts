@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -76,6 +76,17 @@ describe('masked LM trainer', () => {
     const curveB = new MetricsLog(resumed.metrics).read();
     expect(curveB.map((r) => r.step)).toEqual(curveA.map((_, i) => i + 1));
     curveB.forEach((r, i) => expect(r.loss as number).toBeCloseTo(curveA[i] as number, 5));
+
+    // Killed between a save's two renames, only checkpoint.prev is left: the resume starts from it.
+    await trainLm({ ...base, dir: join(root, 'c'), model: tiny(), maxStepsThisRun: 3 });
+    renameSync(join(root, 'c', 'checkpoint'), join(root, 'c', 'checkpoint.prev'));
+    const ran: number[] = [];
+    const onLoss = (step: number, loss: number) => (ran.push(step), loss);
+    const fromPrev = await trainLm({ ...base, dir: join(root, 'c'), model: tiny(), resume: true, onLoss });
+    expect(ran[0]).toBe(3); // the 3 steps saved in checkpoint.prev are not run again
+    const curveC = new MetricsLog(fromPrev.metrics).read();
+    expect(curveC.map((r) => r.step)).toEqual(curveA.map((_, i) => i + 1));
+    curveC.forEach((r, i) => expect(r.loss as number).toBeCloseTo(curveA[i] as number, 5));
   });
 
   it('stops on a NaN loss and keeps the last good checkpoint', async () => {
