@@ -187,4 +187,69 @@ describe('qed eval (child process, mock server)', () => {
       await flaky.close();
     }
   });
+
+  it('Ctrl-C exits 130 with how to continue, and --resume then finishes the run', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'qed-cli-run-')), 'run');
+    const args = ['--dataset', dataset(), '--model', 'mock-prover', '--judge-model', 'mock-judge'];
+    args.push('--limit', '8', '--samples', '2', '--concurrency', '2', '--out', out, '--no-cache', '--quiet');
+    const first = qed(args);
+    await new Promise<void>((resolve, reject) => {
+      const t = setInterval(() => {
+        if (lines(join(out, 'attempts.jsonl')) >= 2) {
+          clearInterval(t);
+          first.child.kill('SIGINT');
+          resolve();
+        }
+      }, 5);
+      first.done.then(() => reject(new Error('finished before it could be interrupted')));
+    });
+    const stopped = await first.done;
+    expect(stopped.stderr).toContain(`qed: eval aborted; continue with --resume --out ${out}`);
+    expect(stopped.code).toBe(130);
+    const second = await qed([...args, '--resume']).done;
+    expect(second.code).toBe(0);
+    const attempts = readRecords<{ id: string }>(join(out, 'attempts.jsonl')).map((a) => a.id);
+    expect(new Set(attempts).size).toBe(16);
+    expect(readRecords(join(out, 'grades.jsonl'))).toHaveLength(16);
+  });
+
+  it('refuses --resume with another dataset, limit or role model, leaving the run untouched', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'qed-cli-run-')), 'run');
+    const a = dataset();
+    const b = dataset();
+    const run = (file: string, ...more: string[]) =>
+      qed([
+        '--dataset',
+        file,
+        '--model',
+        'mock-prover',
+        '--judge-model',
+        'mock-judge',
+        '--out',
+        out,
+        '--no-cache',
+        '--quiet',
+        ...more,
+      ]).done;
+    expect((await run(a, '--limit', '2')).code).toBe(0);
+    const files = () =>
+      ['eval-config.json', 'attempts.jsonl', 'grades.jsonl', 'run.json'].map((f) =>
+        readFileSync(join(out, f), 'utf8'),
+      );
+    const before = files();
+    const refused = await Promise.all([
+      run(b, '--limit', '2', '--resume'),
+      run(a, '--limit', '3', '--resume'),
+      run(a, '--limit', '2', '--selector-model', 'mock:c', '--resume'),
+    ]);
+    expect(refused.map((r) => r.code)).toEqual([1, 1, 1]);
+    expect(refused.map((r) => r.stderr.trim())).toEqual([
+      `qed: cannot resume ${out}: dataset was ${JSON.stringify(a)}, now ${JSON.stringify(b)}`,
+      `qed: cannot resume ${out}: limit was 2, now 3`,
+      `qed: cannot resume ${out}: providers.selector was unset, now "mock:c"`,
+    ]);
+    expect(files()).toEqual(before);
+    const same = await run(a, '--limit', '2', '--resume', '--concurrency', '3');
+    expect(same.code).toBe(0);
+  });
 });

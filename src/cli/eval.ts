@@ -3,13 +3,14 @@
 // summary (or `--json`) to stdout. `--resume --out DIR` continues an interrupted run.
 import { InputError } from '../core/errors.ts';
 import { setMaxListeners } from 'node:events';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { AnswerGroupMetrics, EvalMetrics } from '../eval/index.ts';
 import type { GraderSpec } from '../grading/index.ts';
 import type { Provider } from '../providers/types.ts';
 import { getScaffold, parseOptionPairs, scaffolds } from '../scaffolds/index.ts';
 import { int, num, pos } from './number-options.ts';
-import { exitOnFailures } from './exit-status.ts';
+import { EXIT_INTERRUPTED, exitOnFailures } from './exit-status.ts';
 
 interface EvalFlags {
   dataset: string;
@@ -162,7 +163,7 @@ export function registerEval(program: Command): void {
           seed: flags.seed,
           progress: !flags.quiet,
           signal: stop.signal,
-          config: { dataset: flags.dataset, limit: flags.limit ?? null },
+          config: { dataset: resolve(flags.dataset), limit: flags.limit ?? null },
         });
         if (flags.json) {
           process.stdout.write(
@@ -172,6 +173,10 @@ export function registerEval(program: Command): void {
           process.stdout.write(`${summary(result.metrics)}\nrun log: ${result.runLog}\n`);
         }
         exitOnFailures(result.metrics.graderErrors + result.metrics.generationErrors);
+      } catch (e) {
+        // Interrupted: the error says how to continue; the status says it was an interrupt.
+        if (stop.signal.aborted) process.exitCode = EXIT_INTERRUPTED;
+        throw e;
       } finally {
         process.off('SIGINT', onSigint);
         await Promise.all(opened.map((p) => p.close?.()));

@@ -3,14 +3,14 @@
 // ones, the --json summary matches the files, and the key appears in no output, run file or cache.
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Attempt } from '../core/attempt.ts';
 import { attemptId } from '../core/attempt.ts';
 import { readRecords } from '../core/record-log.ts';
 import { deriveSeed } from '../core/rng.ts';
 import { startMockServer } from '../server/mock-openai-server.ts';
-import { startQed } from './qed-process.fixture.ts';
+import { runQed, startQed } from './qed-process.fixture.ts';
 
 const KEY = 'sk-qedLEAKCANARY-9f8e7d6c5b4a';
 const PROBLEMS = 20;
@@ -137,5 +137,63 @@ describe('qed generate (child process)', () => {
     } finally {
       await server.close();
     }
+  }, 30_000);
+
+  it('refuses --resume with another dataset, limit or sample count, leaving the run untouched', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qed-gen-cli-'));
+    const rows = (prefix: string) =>
+      [0, 1, 2].map(
+        (i) => `${JSON.stringify({ id: `${prefix}${i}`, statement: `Show ${i} < ${i + 1}.` })}\n`,
+      );
+    const a = join(dir, 'a.jsonl');
+    const b = join(dir, 'b.jsonl');
+    writeFileSync(a, rows('a').join(''));
+    writeFileSync(b, rows('b').join(''));
+    const out = join(dir, 'run');
+    const run = (dataset: string, ...more: string[]) =>
+      runQed([
+        'generate',
+        '--dataset',
+        dataset,
+        '--model',
+        'mock',
+        '--out',
+        out,
+        '--no-cache',
+        '--quiet',
+        ...more,
+      ]);
+    expect((await run(a, '--limit', '2')).code).toBe(0);
+    const files = () => filesUnder(out).map((f) => [f, readFileSync(f, 'utf8')]);
+    const before = files();
+
+    const refused = await Promise.all([
+      run(b, '--limit', '2', '--resume'),
+      run(a, '--limit', '3', '--resume'),
+      run(a, '--resume'),
+      run(a, '--limit', '2', '--samples', '2', '--resume'),
+    ]);
+    expect(refused.map((r) => r.code)).toEqual([1, 1, 1, 1]);
+    expect(refused[0].stderr).toContain(
+      `cannot resume ${out}: dataset was ${JSON.stringify(a)}, now ${JSON.stringify(b)}`,
+    );
+    expect(refused[1].stderr).toContain(`cannot resume ${out}: limit was 2, now 3`);
+    expect(refused[2].stderr).toContain(`cannot resume ${out}: limit was 2, now null`);
+    expect(refused[3].stderr).toContain(`cannot resume ${out}: samples was 1, now 2`);
+    expect(files()).toEqual(before);
+
+    // The same file named another way, and operational flags, are no change.
+    const resumed = await run(
+      relative(process.cwd(), a),
+      '--limit',
+      '2',
+      '--resume',
+      '--concurrency',
+      '2',
+      '--retry-failed',
+    );
+    expect(resumed.stderr).not.toMatch(/cannot resume/);
+    expect(resumed.code).toBe(0);
+    expect(readRecords<Attempt>(join(out, 'attempts.jsonl')).map(attemptId)).toEqual(['a0#0', 'a1#0']);
   }, 30_000);
 });

@@ -2,6 +2,7 @@
 // directory (attempts.jsonl + run.json). Progress and the summary go to stderr; `--json` prints the
 // summary object on stdout. Ctrl-C stops cleanly: finished samples stay, `--resume` does the rest.
 import { setMaxListeners } from 'node:events';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../core/errors.ts';
 import { loadProblems } from '../data/index.ts';
@@ -144,7 +145,8 @@ export function registerGenerate(program: Command): void {
           quiet: flags.quiet,
           signal: abort.signal,
           config: {
-            dataset: flags.dataset,
+            dataset: resolve(flags.dataset),
+            limit: flags.limit ?? null,
             modelSpec: flags.model,
             providerConfig: flags.config ?? null,
             responseCache: (provider as Partial<OpenAICompatibleProvider>).cachePath ?? null,

@@ -2,7 +2,7 @@
 // resume (a different model, scaffold, seed … is refused), and on request failed records are removed
 // from the logs so they are done again.
 import { closeSync, existsSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { scanLines } from '../core/jsonl-scan.ts';
 import { firstSettingChange, resumeRefusal } from '../core/settings-diff.ts';
 import { ATTEMPTS_FILE, GRADES_FILE } from './run-log-writer.ts';
@@ -17,7 +17,16 @@ const RESUME_KEYS = [
   'seed',
   'grader',
   'sampling',
+  'dataset',
+  'limit',
+  // Models of the scaffold's other roles (summarizer, verifier, selector).
+  'providers',
 ] as const;
+
+/** A config with its dataset path made absolute, so the same file named two ways is no change. */
+function withResolvedDataset(config: Record<string, unknown>): Record<string, unknown> {
+  return typeof config.dataset === 'string' ? { ...config, dataset: resolve(config.dataset) } : config;
+}
 
 /**
  * Rewrites the logs without failed gradings and failed generations (each file to a temporary copy,
@@ -50,7 +59,11 @@ export function checkResumeConfig(dir: string, resumed: boolean, config: Record<
       createdAt: string;
       config: Record<string, unknown>;
     };
-    const change = firstSettingChange(before.config, config, RESUME_KEYS);
+    const change = firstSettingChange(
+      withResolvedDataset(before.config),
+      withResolvedDataset(config),
+      RESUME_KEYS,
+    );
     if (change) throw new Error(resumeRefusal(dir, change));
     return before.createdAt;
   }

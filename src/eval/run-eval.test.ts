@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Grade } from '../core/grade.ts';
 import type { Problem } from '../core/problem.ts';
@@ -234,6 +234,40 @@ describe('runEval', () => {
     await expect(
       runEval({ problems, provider: fresh, grader: fakeGrader(), samples: 3, out, progress: false }),
     ).rejects.toThrow(/not empty/);
+  });
+
+  it('refuses to resume with another dataset, limit or role model', async () => {
+    const out = tmp();
+    const provider = createMockProvider();
+    const run = (config: Record<string, unknown>, roles: Record<string, string> = {}, resume = true) =>
+      runEval({
+        problems: problems.slice(0, 2),
+        provider,
+        providers: Object.fromEntries(
+          Object.entries(roles).map(([k, model]) => [k, createMockProvider({ model })]),
+        ),
+        grader: fakeGrader(),
+        out,
+        resume,
+        progress: false,
+        config,
+      });
+    const relativeDataset = join('data', 'a.jsonl');
+    await run({ dataset: relativeDataset, limit: 2 }, {}, false);
+    const config = readFileSync(join(out, 'eval-config.json'), 'utf8');
+    const same = { dataset: relativeDataset, limit: 2 };
+    await expect(run({ ...same, dataset: 'data/b.jsonl' })).rejects.toThrow(
+      /cannot resume .*: dataset was ".*a\.jsonl", now ".*b\.jsonl"/,
+    );
+    await expect(run({ ...same, limit: 3 })).rejects.toThrow(/limit was 2, now 3/);
+    for (const role of ['summarizer', 'verifier', 'selector'])
+      await expect(run(same, { [role]: 'mock:other' })).rejects.toThrow(
+        `providers.${role} was unset, now "mock:other"`,
+      );
+    expect(readFileSync(join(out, 'eval-config.json'), 'utf8')).toBe(config);
+    // The same file named by its absolute path is no change.
+    const res = await run({ ...same, dataset: resolve(relativeDataset) });
+    expect(res.resumed.attempts).toBe(2);
   });
 
   it('retryFailed redoes failed generations and failed gradings, keeping the rest', async () => {

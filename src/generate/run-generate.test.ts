@@ -124,15 +124,18 @@ describe('runGenerate', () => {
         quiet: true,
       }),
     ).rejects.toThrow(/model was "mock", now "mock:other"/);
+    await expect(
+      runGenerate({ problems: problems(1), provider, samples: 2, out, resume: true, quiet: true }),
+    ).rejects.toThrow(/samples was 1, now 2/);
     const more = await runGenerate({
       problems: problems(2),
       provider,
-      samples: 2,
+      samples: 1,
       out,
       resume: true,
       quiet: true,
     });
-    expect(more).toMatchObject({ skipped: 1, generated: 3, recorded: 4 });
+    expect(more).toMatchObject({ skipped: 1, generated: 1, recorded: 2 });
     const fresh = await runGenerate({
       problems: problems(1),
       provider,

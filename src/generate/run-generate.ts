@@ -3,7 +3,7 @@
 // killed run loses only in-flight calls and `resume` redoes exactly those. Failures are recorded with
 // their reason and an empty finalProof; run.json holds the config (never a key) and the final summary.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Attempt } from '../core/attempt.ts';
 import { attemptId } from '../core/attempt.ts';
 import { environmentInfo } from '../core/environment.ts';
@@ -14,6 +14,7 @@ import { deriveSeed } from '../core/rng.ts';
 import { prepareRunDir } from '../core/run-dir.ts';
 import { RUN_LOG_SCHEMA_VERSION } from '../core/run-log.ts';
 import type { RunLog } from '../core/run-log.ts';
+import { firstSettingChange, resumeRefusal } from '../core/settings-diff.ts';
 import { addUsage, emptyUsage } from '../core/usage.ts';
 import type { Usage } from '../core/usage.ts';
 import { redact } from '../providers/redact.ts';
@@ -79,8 +80,30 @@ export interface GenerateSummary {
   interrupted: boolean;
 }
 
-/** Fields that must match for --resume to continue a run instead of mixing two different ones. */
-const RESUME_KEYS = ['model', 'seed', 'promptTemplate', 'maxTokens', 'temperature', 'topP'] as const;
+/**
+ * Fields that must match for --resume to continue a run instead of mixing two different ones.
+ * Operational settings (concurrency, timeouts, retries, cache, streaming) may change.
+ */
+const RESUME_KEYS = [
+  'model',
+  'dataset',
+  'limit',
+  'samples',
+  'seed',
+  'promptTemplate',
+  'maxTokens',
+  'temperature',
+  'topP',
+] as const;
+
+/** The resume-defining settings of a config, with the dataset path made absolute. */
+function resumeSettings(config: Record<string, unknown>): Record<string, unknown> {
+  const picked: Record<string, unknown> = Object.fromEntries(
+    RESUME_KEYS.filter((k) => k in config).map((k) => [k, config[k]]),
+  );
+  if (typeof picked.dataset === 'string') picked.dataset = resolve(picked.dataset);
+  return picked;
+}
 
 function writeJsonAtomic(path: string, value: unknown): void {
   writeFileSync(`${path}.tmp`, `${JSON.stringify(value, null, 2)}\n`);
@@ -146,13 +169,10 @@ export async function runGenerate(opts: GenerateRunOptions): Promise<GenerateSum
   let createdAt = new Date(started).toISOString();
   if (resumed && existsSync(runPath)) {
     const previous = JSON.parse(readFileSync(runPath, 'utf8')) as RunLog;
-    for (const key of RESUME_KEYS) {
-      if (JSON.stringify(previous.config[key] ?? null) !== JSON.stringify(config[key] ?? null)) {
-        throw new Error(
-          `cannot resume ${dir}: ${key} was ${JSON.stringify(previous.config[key])}, now ${JSON.stringify(config[key])} (use a new --out or --force)`,
-        );
-      }
-    }
+    // Settings a run written by an older version did not record are not compared.
+    const stored = resumeSettings(previous.config);
+    const change = firstSettingChange(stored, resumeSettings(config), Object.keys(stored));
+    if (change) throw new Error(`${resumeRefusal(dir, change)} (use a new --out or --force)`);
     createdAt = previous.createdAt;
   }
   const runLog = (metrics: Record<string, unknown>, finishedAt?: string): RunLog => ({
