@@ -1,6 +1,7 @@
 // Exit statuses shared by the commands that make many model calls: 3 when the run finished but some
-// calls or gradings failed (they are recorded, and `--resume` / `--retry-failed` redo them), 130 when
-// it was interrupted. A status already set (an interrupt) is kept.
+// calls or gradings failed (they are recorded; `--resume` alone skips them, and in qed eval, generate,
+// grade and rubrics `--resume --retry-failed` does them again), 130 when it was interrupted. A status
+// already set (an interrupt) is kept.
 export const EXIT_SOME_FAILED = 3;
 export const EXIT_INTERRUPTED = 130;
 

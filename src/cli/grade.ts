@@ -19,6 +19,7 @@ import {
   readMetaEvalFile,
   type GraderSpec,
 } from '../grading/index.ts';
+import { checkGradeSettings, guardGrader } from '../grading/grade-run.ts';
 import { int, num, pos } from './number-options.ts';
 import { exitOnFailures } from './exit-status.ts';
 
@@ -42,6 +43,7 @@ interface GradeFlags {
   concurrency: number;
   out?: string;
   resume?: boolean;
+  retryFailed?: boolean;
   force?: boolean;
   metaEval?: string;
   json?: boolean;
@@ -93,7 +95,11 @@ export function registerGrade(program: Command): void {
     .option('--timeout-ms <ms>', 'judge request timeout', int('--timeout-ms'))
     .option('--concurrency <c>', 'attempts graded at once', int('--concurrency'), 8)
     .option('--out <dir>', 'output directory (default: a fresh runs/grade-… directory)')
-    .option('--resume', 'continue grading into an existing --out directory')
+    .option('--resume', 'continue grading into an existing --out directory, with the same settings')
+    .option(
+      '--retry-failed',
+      'with --resume: grade recorded failures again (a failed generation only once the attempt has no error)',
+    )
     .option('--force', 'overwrite a non-empty --out directory')
     .option('--meta-eval <file>', 'JSONL of human-graded proofs: compare the grader with the human scores')
     .option('--json', 'print the summary as JSON on stdout')
@@ -105,21 +111,23 @@ export function registerGrade(program: Command): void {
       if (!flags.attempts) throw new Error('--attempts FILE_OR_DIR is required (or use --meta-eval FILE)');
       if (!flags.dataset)
         throw new Error('--dataset FILE is required: the grader needs the problems the attempts answer');
+      if (flags.retryFailed && !flags.resume) throw new Error('--retry-failed needs --resume');
       const [attempts, problems] = await Promise.all([
         loadAttempts(flags.attempts),
         loadProblems(flags.dataset),
       ]);
       const grader = await createGrader(spec(flags));
-      const { dir } = prepareRunDir({
+      const { dir, resumed } = prepareRunDir({
         out: flags.out,
         prefix: 'grade',
         resume: flags.resume,
         force: flags.force,
       });
-      writeFileSync(
-        join(dir, GRADE_SOURCES_FILE),
-        `${JSON.stringify({ attempts: resolve(flags.attempts), dataset: resolve(flags.dataset) }, null, 2)}\n`,
-      );
+      const sources = { attempts: resolve(flags.attempts), dataset: resolve(flags.dataset) };
+      // Every check comes before anything is written, so a refused resume leaves the run as it was.
+      checkGradeSettings(dir, resumed, { ...sources, ...gradeSettings(flags) });
+      guardGrader(dir, grader.info);
+      writeFileSync(join(dir, GRADE_SOURCES_FILE), `${JSON.stringify(sources, null, 2)}\n`);
       const progress = new Progress({
         label: 'grade',
         total: attempts.length,
@@ -132,6 +140,7 @@ export function registerGrade(program: Command): void {
         grader,
         dir,
         concurrency: flags.concurrency,
+        retryFailed: flags.retryFailed,
         onGrade: (g, done) => {
           if (g.score === null) failed++;
           progress.set(done, `failed ${failed}`);
@@ -152,6 +161,25 @@ function sameAs<K extends keyof GradeFlags>(flags: GradeFlags, own: K, alias: ke
   if (flags[own] !== undefined && flags[own] !== v)
     throw new InputError(`${dash(own)} and ${dash(alias)} name the same setting; give one`);
   flags[own] = v as GradeFlags[K];
+}
+
+/**
+ * The flags that decide the grades a run records (not concurrency, output or progress; not the
+ * endpoints config or the request timeout, which say how the judge is reached).
+ */
+function gradeSettings(flags: GradeFlags): Record<string, unknown> {
+  return {
+    scheme: flags.scheme,
+    judgeModel: flags.judgeModel,
+    programmatic: flags.programmatic,
+    samples: flags.samples,
+    aggregate: flags.aggregate,
+    retries: flags.retries,
+    template: flags.template,
+    missingThink: flags.missingThink,
+    temperature: flags.temperature,
+    maxTokens: flags.maxTokens,
+  };
 }
 
 function spec(flags: GradeFlags): GraderSpec {

@@ -2,12 +2,18 @@
 // the validation errors when invalid; failures recorded); `--import proofbench` converts IMO-ProofBench
 // grading guidelines instead. Writes DIR/rubrics.jsonl and DIR/problems.jsonl (problems with rubrics).
 import { InputError } from '../core/errors.ts';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Progress } from '../core/progress.ts';
 import { prepareRunDir } from '../core/run-dir.ts';
 import { loadProblems } from '../data/index.ts';
-import { loadRubricTemplate, PROBLEMS_FILE, RUBRIC_PROMPT_FILE, runRubrics } from '../data/rubric-gen.ts';
+import {
+  checkRubricsSettings,
+  loadRubricTemplate,
+  PROBLEMS_FILE,
+  RUBRIC_PROMPT_FILE,
+  runRubrics,
+} from '../data/rubric-gen.ts';
 import { mockRubricReply } from '../data/mock-rubric-writer.ts';
 import { createProvider } from '../providers/index.ts';
 import type { MockProviderCall } from '../providers/mock-provider.ts';
@@ -26,6 +32,7 @@ interface RubricsFlags {
   seed: number;
   out?: string;
   resume?: boolean;
+  retryFailed?: boolean;
   force?: boolean;
   json?: boolean;
   quiet?: boolean;
@@ -59,7 +66,8 @@ export function registerRubrics(program: Command): void {
     .option('--concurrency <n>', 'problems in flight', int('--concurrency'), 8)
     .option('--seed <s>', 'seed', int('--seed'), 0)
     .option('--out <dir>', 'run directory (default: a fresh runs/rubrics-… directory)')
-    .option('--resume', 'continue the run in --out')
+    .option('--resume', 'continue the run in --out, with the same settings')
+    .option('--retry-failed', 'with --resume: redo the problems whose rubric failed')
     .option('--force', 'overwrite a non-empty --out')
     .option('--json', 'print the summary as JSON on stdout')
     .option('--quiet', 'no progress on stderr')
@@ -68,15 +76,31 @@ export function registerRubrics(program: Command): void {
         throw new Error(`--import must be proofbench, got "${flags.import}"`);
       if (!flags.import && !flags.model)
         throw new Error('--model MODEL is required (or --import proofbench)');
+      if (flags.retryFailed && !flags.resume) throw new Error('--retry-failed needs --resume');
       const problems = await loadProblems(dataset);
       if (!problems.length) throw new InputError('no problems to write rubrics for', { file: dataset });
-      const { dir } = prepareRunDir({
+      const { dir, resumed } = prepareRunDir({
         out: flags.out,
         prefix: 'rubrics',
         resume: flags.resume,
         force: flags.force,
       });
       const template = flags.import ? undefined : loadRubricTemplate(flags.prompt ?? RUBRIC_PROMPT_FILE);
+      // What decides the rubrics written: the problems, and either the import or the model, its prompt
+      // and sampling (not concurrency, output, or the endpoints config).
+      checkRubricsSettings(dir, resumed, {
+        dataset: resolve(dataset),
+        ...(flags.import
+          ? { import: flags.import }
+          : {
+              model: flags.model,
+              prompt: template?.hash,
+              attempts: flags.attempts,
+              temperature: flags.temperature,
+              maxTokens: flags.maxTokens,
+              seed: flags.seed,
+            }),
+      });
       const provider =
         flags.model && !flags.import
           ? await createProvider({
@@ -110,6 +134,7 @@ export function registerRubrics(program: Command): void {
           maxTokens: flags.maxTokens,
           concurrency: flags.concurrency,
           seed: flags.seed,
+          retryFailed: flags.retryFailed,
           onRecord: (r, done) => {
             if (!r.ok) failed++;
             progress.set(done, `failed ${failed}`);

@@ -3,12 +3,15 @@
 // when invalid, the model is re-asked with the list of errors. Results (rubric or recorded failure) are
 // appended to DIR/rubrics.jsonl as they finish (resumable); DIR/problems.jsonl gets the problems with
 // their rubrics. `--import proofbench` converts existing guidelines instead, with no model calls.
-import { readFileSync, writeFileSync } from 'node:fs';
+// A run's defining settings are stored at the start; a resume that changes one is refused by name.
+import { closeSync, existsSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
 import type { Problem } from '../core/problem.ts';
+import { scanLines } from '../core/jsonl-scan.ts';
 import { RecordLog } from '../core/record-log.ts';
+import { firstSettingChange, resumeRefusal } from '../core/settings-diff.ts';
 import type { Rubric } from '../core/rubric.ts';
 import { addUsage, emptyUsage } from '../core/usage.ts';
 import type { Usage } from '../core/usage.ts';
@@ -21,6 +24,8 @@ export const RUBRIC_PROMPT_FILE = fileURLToPath(
 );
 export const RUBRICS_FILE = 'rubrics.jsonl';
 export const PROBLEMS_FILE = 'problems.jsonl';
+/** The settings that define a rubrics run (dataset, model or import, prompt, sampling), checked on resume. */
+export const RUBRICS_SETTINGS_FILE = 'rubrics-settings.json';
 
 export interface RubricRecord {
   problemId: string;
@@ -123,6 +128,8 @@ export interface RubricsRunOptions extends Partial<GenerateRubricOptions> {
   importFrom?: 'proofbench';
   concurrency?: number;
   templateHash?: string;
+  /** Drop recorded failures first so those problems are done again. */
+  retryFailed?: boolean;
   onRecord?: (r: RubricRecord, done: number) => void;
 }
 
@@ -135,7 +142,38 @@ export interface RubricsSummary {
   usage: Usage;
 }
 
+/**
+ * Stores the settings of a new run; on resume, refuses settings that differ from the stored ones,
+ * naming the first change. A run directory from before settings were stored gets them stored now.
+ */
+export function checkRubricsSettings(dir: string, resumed: boolean, settings: Record<string, unknown>): void {
+  const path = join(dir, RUBRICS_SETTINGS_FILE);
+  if (resumed && existsSync(path)) {
+    const change = firstSettingChange(JSON.parse(readFileSync(path, 'utf8')), settings);
+    if (change) throw new Error(resumeRefusal(dir, change));
+    return;
+  }
+  writeFileSync(path, `${JSON.stringify(settings, null, 2)}\n`);
+}
+
+/** Rewrites rubrics.jsonl without failed records (a temporary copy renamed over the original). */
+function dropFailedRubrics(dir: string): void {
+  const path = join(dir, RUBRICS_FILE);
+  if (!existsSync(path)) return;
+  const tmp = `${path}.tmp`;
+  const fd = openSync(tmp, 'w');
+  try {
+    scanLines(path, (line) => {
+      if ((JSON.parse(line) as RubricRecord).ok) writeSync(fd, `${line}\n`);
+    });
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+}
+
 export async function runRubrics(o: RubricsRunOptions): Promise<RubricsSummary> {
+  if (o.retryFailed) dropFailedRubrics(o.dir);
   const log = new RecordLog<RubricRecord>({ path: join(o.dir, RUBRICS_FILE), key: (r) => r.problemId });
   const resumedFrom = log.size;
   const todo = o.problems.filter((p) => !log.has(p.id));

@@ -1,8 +1,11 @@
 // gradeAttempts: grade a set of attempts with any Grader, a bounded number at once, appending each
 // Grade to `grades.jsonl` the moment it exists (resume skips graded attempts) and writing
 // `summary.json`. Generation failures and unknown problems become recorded failures, never judge calls.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+// A run's defining settings are stored at the start; a resume that changes one is refused by name.
+import { closeSync, existsSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { scanLines } from '../core/jsonl-scan.ts';
+import { firstSettingChange, resumeRefusal } from '../core/settings-diff.ts';
 import type { Attempt } from '../core/attempt.ts';
 import { attemptId } from '../core/attempt.ts';
 import type { Grade, GraderInfo } from '../core/grade.ts';
@@ -18,6 +21,8 @@ export const SUMMARY_FILE = 'summary.json';
 export const GRADER_FILE = 'grader.json';
 /** Where a `qed grade` run's attempts and problems come from, so `qed view` / `qed report` can join them. */
 export const GRADE_SOURCES_FILE = 'grade-sources.json';
+/** The settings that define a `qed grade` run (sources, scheme, judges, sampling …), checked on resume. */
+export const GRADE_SETTINGS_FILE = 'grade-settings.json';
 
 export interface GradeAttemptsOptions {
   attempts: readonly Attempt[];
@@ -28,6 +33,11 @@ export interface GradeAttemptsOptions {
   concurrency?: number;
   onGrade?: (grade: Grade, done: number, total: number) => void;
   signal?: AbortSignal;
+  /**
+   * Drop recorded failed grades first so they are graded again; a failure because the attempt's
+   * generation failed is kept while that attempt still has an error.
+   */
+  retryFailed?: boolean;
 }
 
 export interface GradeSummary {
@@ -51,6 +61,7 @@ export interface GradeSummary {
 
 export async function gradeAttempts(opts: GradeAttemptsOptions): Promise<GradeSummary> {
   guardGrader(opts.dir, opts.grader.info);
+  if (opts.retryFailed) dropFailedGrades(opts.dir, opts.attempts);
   const log = new RecordLog<Grade>({ path: join(opts.dir, GRADES_FILE), key: (g) => g.attemptId });
   const resumed = log.size;
   const byId = new Map(opts.problems.map((p) => [p.id, p]));
@@ -78,8 +89,48 @@ export async function gradeAttempts(opts: GradeAttemptsOptions): Promise<GradeSu
   return summary;
 }
 
+/**
+ * Stores the settings of a new run; on resume, refuses settings that differ from the stored ones,
+ * naming the first change. A run directory from before settings were stored gets them stored now.
+ */
+export function checkGradeSettings(dir: string, resumed: boolean, settings: Record<string, unknown>): void {
+  const path = join(dir, GRADE_SETTINGS_FILE);
+  if (resumed && existsSync(path)) {
+    const change = firstSettingChange(JSON.parse(readFileSync(path, 'utf8')), settings);
+    if (change) throw new Error(resumeRefusal(dir, change));
+    return;
+  }
+  writeFileSync(path, `${JSON.stringify(settings, null, 2)}\n`);
+}
+
+/**
+ * Rewrites grades.jsonl without the failed grades that a retry should redo (to a temporary copy, then
+ * renamed over the original, so a crash leaves either the old or the new file).
+ */
+function dropFailedGrades(dir: string, attempts: readonly Attempt[]): void {
+  const path = join(dir, GRADES_FILE);
+  if (!existsSync(path)) return;
+  const byId = new Map(attempts.map((a) => [attemptId(a), a]));
+  const keep = (g: Grade): boolean => {
+    if (g.score !== null) return true;
+    if (!g.graderError?.startsWith('not graded: generation failed')) return false;
+    const attempt = byId.get(g.attemptId);
+    return !attempt || Boolean(attempt.error);
+  };
+  const tmp = `${path}.tmp`;
+  const fd = openSync(tmp, 'w');
+  try {
+    scanLines(path, (line) => {
+      if (keep(JSON.parse(line) as Grade)) writeSync(fd, `${line}\n`);
+    });
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+}
+
 /** A directory holds grades of one grader: resuming with another judge, template or scheme is refused. */
-function guardGrader(dir: string, info: GraderInfo): void {
+export function guardGrader(dir: string, info: GraderInfo): void {
   const path = join(dir, GRADER_FILE);
   const mine = JSON.stringify(info);
   if (!existsSync(path)) {
