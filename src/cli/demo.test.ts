@@ -1,6 +1,6 @@
 // `qed demo` through the CLI: --seeds runs the quick demo once per seed into DIR/seed-N and writes the
-// mean over seeds; a killed run continues with --resume to the same result; bad flags are refused with
-// a message naming them.
+// mean over seeds, and a resume over another seed list is refused; a killed run continues with --resume
+// to the same result; bad flags are refused with a message naming them.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -57,6 +57,13 @@ describe('qed demo', () => {
     expect(families.map((x) => x.perSeed[1])).toEqual(oneFamilies.map((x) => x.mean));
     expect(r.stdout).toMatch(/by problem family[^\n]*\n\| stage \| scaffold \| short chains \(\d+\) \|/);
     expect(readFileSync(join(out, 'seed-3', 'summary.md'), 'utf8')).toMatch(/\| two roads \(\d+\) \|/);
+    // a resume over another seed list is refused before anything runs
+    const summary = readFileSync(join(out, 'summary-seeds.json'), 'utf8');
+    const other = await qed(['demo', '--quick', '--quiet', '--seeds', '3,5', '--out', out, '--resume']);
+    expect(other.code).not.toBe(0);
+    expect(other.stderr).toContain(`cannot resume ${out}: seeds was [3,4], now [3,5]`);
+    expect(existsSync(join(out, 'seed-5'))).toBe(false);
+    expect(readFileSync(join(out, 'summary-seeds.json'), 'utf8')).toBe(summary);
   }, 120_000);
 
   it('--resume continues a killed run to the same curves and results, without redoing finished stages', async () => {

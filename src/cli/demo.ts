@@ -1,11 +1,12 @@
 // `qed demo`: the whole recipe on Olympiad-lite (pretrain → SFT → RL → RC-RL), every stage evaluated
 // with `pure` and `reasoning-cache`; prints the table (stdout), progress on stderr, `--json` prints
 // summary.json's rows instead. Library: runDemo in src/train/demo.ts.
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { prepareRunDir } from '../core/run-dir.ts';
 import { InputError } from '../core/errors.ts';
+import { firstSettingChange, resumeRefusal } from '../core/settings-diff.ts';
 import { readDemoConfig } from '../train/demo-config.ts';
 import {
   formatFamilySeedTable,
@@ -17,6 +18,9 @@ import {
 } from '../train/demo-summary.ts';
 import { runDemo } from '../train/demo.ts';
 import { nonNegative } from './number-options.ts';
+
+/** In a --seeds run's directory: the seed list it runs. */
+const SEEDS_FILE = 'demo-seeds.json';
 
 interface DemoFlags {
   quick?: boolean;
@@ -77,13 +81,22 @@ export function registerDemo(program: Command): void {
         quiet: flags.quiet,
       };
       if (flags.seeds) {
-        const { dir } = prepareRunDir({
+        const { dir, resumed } = prepareRunDir({
           out: flags.out,
           root: 'runs',
           prefix: 'demo-seeds',
           force: flags.force,
           resume: flags.resume,
         });
+        // The seed list is what the parent directory's results are over: a resume must keep it.
+        const seedsPath = join(dir, SEEDS_FILE);
+        const stored = { seeds: flags.seeds };
+        if (resumed) {
+          if (!existsSync(seedsPath))
+            throw new InputError(`cannot resume ${dir}: no ${SEEDS_FILE} (not a --seeds demo run)`);
+          const change = firstSettingChange(JSON.parse(readFileSync(seedsPath, 'utf8')), stored);
+          if (change) throw new InputError(resumeRefusal(dir, change));
+        } else writeFileSync(seedsPath, `${JSON.stringify(stored, null, 2)}\n`);
         const runs = [];
         for (const seed of flags.seeds) {
           const r = await runDemo({ ...common, seed, out: join(dir, `seed-${seed}`) });

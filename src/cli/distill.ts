@@ -3,10 +3,11 @@
 // stops; `--resume` continues a killed run without losing or duplicating samples.
 import { InputError } from '../core/errors.ts';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Progress } from '../core/progress.ts';
 import { prepareRunDir } from '../core/run-dir.ts';
+import { firstSettingChange, resumeRefusal } from '../core/settings-diff.ts';
 import { estimateDistillCost, formatCostEstimate } from '../data/distill-cost.ts';
 import { formatDistillSummary, runDistill } from '../data/distill.ts';
 import { loadProblems } from '../data/index.ts';
@@ -127,25 +128,29 @@ export function registerDistill(program: Command): void {
         resume: flags.resume,
         force: flags.force,
       });
+      // Everything that decides which samples are drawn and which are kept; not concurrency, cache or
+      // output flags. A resume must match it, or distill.jsonl and sft.jsonl would mix two runs.
       const config = {
-        dataset,
+        dataset: resolve(dataset),
+        limit: flags.limit ?? null,
         teacher: flags.teacher,
         samples: flags.samples,
         grader: flags.grader ?? null,
         prompt: { id: template.id, hash: template.hash },
         seed: flags.seed,
+        temperature: flags.temperature ?? null,
+        maxTokens: flags.maxTokens ?? null,
+        reasoning: flags.reasoning,
+        filters: {
+          minScore: flags.minScore ?? null,
+          maxCompletionTokens: flags.maxCompletionTokens ?? null,
+          dropTruncated: flags.dropTruncated ?? false,
+        },
       };
       const configPath = join(dir, CONFIG_FILE);
       if (existsSync(configPath)) {
-        const before = JSON.parse(readFileSync(configPath, 'utf8')) as typeof config;
-        for (const key of ['teacher', 'grader', 'seed'] as const) {
-          if (before[key] !== config[key])
-            throw new Error(
-              `--resume: ${key} was ${JSON.stringify(before[key])} in ${dir}, now ${JSON.stringify(config[key])}`,
-            );
-        }
-        if (before.prompt.hash !== config.prompt.hash)
-          throw new Error(`--resume: the prompt template changed since ${dir} was started`);
+        const change = firstSettingChange(JSON.parse(readFileSync(configPath, 'utf8')), config);
+        if (change) throw new InputError(resumeRefusal(dir, change));
       }
       writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
       if (!flags.quiet && !flags.json) process.stderr.write(`${formatCostEstimate(estimate)}\n`);

@@ -1,11 +1,12 @@
 // qed distill: teacher → judge → filters → records, against the mock OpenAI-compatible server; cost
 // estimate; generation failures retried on resume; and a SIGKILLed CLI run resumed without loss or
-// duplicates.
+// duplicates; a resume with a setting that defines the run changed is refused, naming it.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runQed } from '../cli/qed-process.fixture.ts';
 import { readRecords } from '../core/record-log.ts';
 import { deriveSeed } from '../core/rng.ts';
 import { loadPromptTemplate } from '../generate/prompt.ts';
@@ -173,4 +174,47 @@ describe('distill', () => {
     expect(summary.done).toBe(40);
     expect(summary.resumedFrom).toBeGreaterThanOrEqual(before - 1);
   }, 60_000);
+  it('refuses a resume that changes a setting defining the run, keeping the stored config', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qed-distill-resume-'));
+    const dataset = join(dir, 'problems.jsonl');
+    writeFileSync(dataset, problems.map((p) => `${JSON.stringify(p)}\n`).join(''));
+    const other = join(dir, 'other.jsonl');
+    writeFileSync(other, problems.map((p) => `${JSON.stringify(p)}\n`).join(''));
+    const out = join(dir, 'run');
+    const base = ['--teacher', 'mock', '--grader', 'toy', '--samples', '2', '--limit', '2', '--out', out];
+    const first = await runQed(['distill', dataset, ...base, '--min-score', '0', '--quiet']);
+    expect(first.code, first.stderr).toBe(0);
+    const configPath = join(out, 'distill-config.json');
+    const stored = readFileSync(configPath, 'utf8');
+    const log = readFileSync(join(out, DISTILL_FILE), 'utf8');
+    const at = (flag: string, v: string) => base.map((x, i) => (base[i - 1] === flag ? v : x));
+    for (const [args, msg] of [
+      [[dataset, ...base, '--min-score', '7'], /filters\.minScore was 0, now 7/],
+      [[dataset, ...at('--samples', '3'), '--min-score', '0'], /samples was 2, now 3/],
+      [[dataset, ...at('--limit', '3'), '--min-score', '0'], /limit was 2, now 3/],
+      [[other, ...base, '--min-score', '0'], /dataset was ".*problems\.jsonl", now ".*other\.jsonl"/],
+      [[dataset, ...base, '--min-score', '0', '--temperature', '0.5'], /temperature was null, now 0\.5/],
+    ] as const) {
+      const r = await runQed(['distill', ...args, '--resume', '--quiet']);
+      expect(r.code, args.join(' ')).not.toBe(0);
+      expect(r.stderr).toMatch(new RegExp(`cannot resume ${out}: ${msg.source}`));
+      expect(readFileSync(configPath, 'utf8')).toBe(stored);
+      expect(readFileSync(join(out, DISTILL_FILE), 'utf8')).toBe(log);
+    }
+    // concurrency and output flags do not define the run
+    const same = await runQed([
+      'distill',
+      dataset,
+      ...base,
+      '--min-score',
+      '0',
+      '--concurrency',
+      '3',
+      '--resume',
+      '--json',
+    ]);
+    expect(same.code, same.stderr).toBe(0);
+    expect(JSON.parse(same.stdout)).toMatchObject({ done: 4, resumedFrom: 4 });
+    expect(readFileSync(configPath, 'utf8')).toBe(stored);
+  }, 90_000);
 });
