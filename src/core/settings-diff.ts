@@ -1,5 +1,6 @@
 // What a resumed run compares with the run it continues: settings as JSON, leaf by leaf, so a change
 // is named by its dotted path ("sampling.temperature") and key order never counts as a change.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 export interface SettingChange {
   /** Dotted path of the setting, e.g. `rl.steps`. */
@@ -42,4 +43,23 @@ export function firstSettingChange(
 /** The message a resume refused for a changed setting gives: names the run, the setting and both values. */
 export function resumeRefusal(dir: string, change: SettingChange): string {
   return `cannot resume ${dir}: ${change.key} was ${change.was}, now ${change.now}`;
+}
+
+/**
+ * The settings file of a run directory: a new run stores `settings` at `path`; a resumed one is refused
+ * when they differ from the stored ones, naming the first change. A run from before the file existed
+ * gets it stored on its first resume.
+ */
+export function checkStoredSettings(
+  dir: string,
+  path: string,
+  resumed: boolean,
+  settings: Record<string, unknown>,
+): void {
+  if (resumed && existsSync(path)) {
+    const change = firstSettingChange(JSON.parse(readFileSync(path, 'utf8')), settings);
+    if (change) throw new Error(resumeRefusal(dir, change));
+    return;
+  }
+  writeFileSync(path, `${JSON.stringify(settings, null, 2)}\n`);
 }

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import type { Problem } from '../core/problem.ts';
 import { scanLines } from '../core/jsonl-scan.ts';
 import { RecordLog } from '../core/record-log.ts';
-import { firstSettingChange, resumeRefusal } from '../core/settings-diff.ts';
+import { checkStoredSettings } from '../core/settings-diff.ts';
 import type { Rubric } from '../core/rubric.ts';
 import { addUsage, emptyUsage } from '../core/usage.ts';
 import type { Usage } from '../core/usage.ts';
@@ -142,18 +142,9 @@ export interface RubricsSummary {
   usage: Usage;
 }
 
-/**
- * Stores the settings of a new run; on resume, refuses settings that differ from the stored ones,
- * naming the first change. A run directory from before settings were stored gets them stored now.
- */
+/** Stores a new run's settings; on resume, refuses settings that differ from the stored ones. */
 export function checkRubricsSettings(dir: string, resumed: boolean, settings: Record<string, unknown>): void {
-  const path = join(dir, RUBRICS_SETTINGS_FILE);
-  if (resumed && existsSync(path)) {
-    const change = firstSettingChange(JSON.parse(readFileSync(path, 'utf8')), settings);
-    if (change) throw new Error(resumeRefusal(dir, change));
-    return;
-  }
-  writeFileSync(path, `${JSON.stringify(settings, null, 2)}\n`);
+  checkStoredSettings(dir, join(dir, RUBRICS_SETTINGS_FILE), resumed, settings);
 }
 
 /** Rewrites rubrics.jsonl without failed records (a temporary copy renamed over the original). */

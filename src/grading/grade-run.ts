@@ -5,7 +5,7 @@
 import { closeSync, existsSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { scanLines } from '../core/jsonl-scan.ts';
-import { firstSettingChange, resumeRefusal } from '../core/settings-diff.ts';
+import { checkStoredSettings } from '../core/settings-diff.ts';
 import type { Attempt } from '../core/attempt.ts';
 import { attemptId } from '../core/attempt.ts';
 import type { Grade, GraderInfo } from '../core/grade.ts';
@@ -89,18 +89,9 @@ export async function gradeAttempts(opts: GradeAttemptsOptions): Promise<GradeSu
   return summary;
 }
 
-/**
- * Stores the settings of a new run; on resume, refuses settings that differ from the stored ones,
- * naming the first change. A run directory from before settings were stored gets them stored now.
- */
+/** Stores a new run's settings; on resume, refuses settings that differ from the stored ones. */
 export function checkGradeSettings(dir: string, resumed: boolean, settings: Record<string, unknown>): void {
-  const path = join(dir, GRADE_SETTINGS_FILE);
-  if (resumed && existsSync(path)) {
-    const change = firstSettingChange(JSON.parse(readFileSync(path, 'utf8')), settings);
-    if (change) throw new Error(resumeRefusal(dir, change));
-    return;
-  }
-  writeFileSync(path, `${JSON.stringify(settings, null, 2)}\n`);
+  checkStoredSettings(dir, join(dir, GRADE_SETTINGS_FILE), resumed, settings);
 }
 
 /**
