@@ -2,7 +2,7 @@
 // mean over seeds, and a resume over another seed list is refused; a killed run continues with --resume
 // to the same result; bad flags are refused with a message naming them.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -112,7 +112,19 @@ describe('qed demo', () => {
     expect(readFileSync(join(killed, 'summary.json'), 'utf8')).toBe(
       readFileSync(join(straight, 'summary.json'), 'utf8'),
     );
-  }, 120_000);
+
+    // A finished run copied elsewhere resumes there without redoing anything.
+    const moved = join(dir, 'moved');
+    cpSync(straight, moved, { recursive: true });
+    const attempts = join(moved, 'eval', 'rc-rl-pure', 'attempts.jsonl');
+    const before = readFileSync(attempts, 'utf8');
+    const again = await qed([...args, '--out', moved, '--resume']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(readFileSync(attempts, 'utf8')).toBe(before);
+    expect(readFileSync(join(moved, 'summary.json'), 'utf8')).toBe(
+      readFileSync(join(straight, 'summary.json'), 'utf8'),
+    );
+  }, 150_000);
 
   it.each([
     [['--seeds', '1,x'], /--seeds must be comma-separated non-negative integers/],

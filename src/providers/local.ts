@@ -13,6 +13,8 @@ import type { ChatMessage, GenerateOptions, GenerateRequest, GenerateResult, Pro
 export interface LocalProviderOptions {
   /** Checkpoint directory (used for loading and in the provider's name). */
   checkpoint: string;
+  /** The provider's name as runs record it (default `local:CHECKPOINT`). */
+  name?: string;
   /** An already loaded model + tokenizer; skips reading `checkpoint` (e.g. the live model while training). */
   loaded?: { model: GPT; tokenizer: Tokenizer };
   /** Most requests decoded together (default 8). */
@@ -45,7 +47,7 @@ function usageOf(promptTokens: number, completionTokens: number, latencyMs: numb
 export async function createLocalProvider(opts: LocalProviderOptions): Promise<LocalProvider> {
   const { model, tokenizer } = opts.loaded ?? (await loadCheckpoint(opts.checkpoint));
   const engine = new LocalEngine(model, tokenizer, { maxBatch: opts.maxConcurrentBatch ?? 8 });
-  const name = `local:${opts.checkpoint}`;
+  const name = opts.name ?? `local:${opts.checkpoint}`;
   const stops = stopTokenIds(tokenizer);
   const baseSeed = opts.seed ?? 0;
   let counter = 0;

@@ -236,6 +236,8 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   for (const stage of STAGES) {
     const provider = await createLocalProvider({
       checkpoint: join(dir, stage, 'checkpoint'),
+      // Named relative to the demo directory, so a moved or copied run still resumes.
+      name: `local:${stage}/checkpoint`,
       maxConcurrentBatch: 32,
     });
     try {
