@@ -1,7 +1,8 @@
 // Streaming access to append-only JSONL logs without holding them in memory: scan complete lines
 // with their byte offsets (a torn last line, left by a crash, is skipped), and read one line back
-// by offset. Used to join attempts with grades and to resume runs of any size.
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+// by offset, and rewrite a log keeping some of its lines. Used to join attempts with grades and to
+// resume runs of any size.
+import { closeSync, existsSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
 
 export interface LineRef {
   offset: number;
@@ -79,4 +80,22 @@ export class LineReader {
   close(): void {
     closeSync(this.fd);
   }
+}
+
+/**
+ * Rewrites the log at `path` with only the complete lines `keep` accepts (as it does for
+ * `JSON.parse(line)`), to a temporary copy renamed over the original, so a crash leaves either the
+ * old or the new file.
+ */
+export function keepLines(path: string, keep: (record: Record<string, unknown>) => boolean): void {
+  const tmp = `${path}.tmp`;
+  const fd = openSync(tmp, 'w');
+  try {
+    scanLines(path, (line) => {
+      if (keep(JSON.parse(line) as Record<string, unknown>)) writeSync(fd, `${line}\n`);
+    });
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
 }

@@ -4,12 +4,12 @@
 // appended to DIR/rubrics.jsonl as they finish (resumable); DIR/problems.jsonl gets the problems with
 // their rubrics. `--import proofbench` converts existing guidelines instead, with no model calls.
 // A run's defining settings are stored at the start; a resume that changes one is refused by name.
-import { closeSync, existsSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
 import type { Problem } from '../core/problem.ts';
-import { scanLines } from '../core/jsonl-scan.ts';
+import { keepLines } from '../core/jsonl-scan.ts';
 import { RecordLog } from '../core/record-log.ts';
 import { checkStoredSettings } from '../core/settings-diff.ts';
 import type { Rubric } from '../core/rubric.ts';
@@ -150,17 +150,7 @@ export function checkRubricsSettings(dir: string, resumed: boolean, settings: Re
 /** Rewrites rubrics.jsonl without failed records (a temporary copy renamed over the original). */
 function dropFailedRubrics(dir: string): void {
   const path = join(dir, RUBRICS_FILE);
-  if (!existsSync(path)) return;
-  const tmp = `${path}.tmp`;
-  const fd = openSync(tmp, 'w');
-  try {
-    scanLines(path, (line) => {
-      if ((JSON.parse(line) as RubricRecord).ok) writeSync(fd, `${line}\n`);
-    });
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
+  if (existsSync(path)) keepLines(path, (r) => (r as unknown as RubricRecord).ok);
 }
 
 export async function runRubrics(o: RubricsRunOptions): Promise<RubricsSummary> {

@@ -1,9 +1,9 @@
 // Resuming an eval run directory: the run's defining config is stored at the start and checked on
 // resume (a different model, scaffold, seed … is refused), and on request failed records are removed
 // from the logs so they are done again.
-import { closeSync, existsSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { scanLines } from '../core/jsonl-scan.ts';
+import { keepLines } from '../core/jsonl-scan.ts';
 import { firstSettingChange, resumeRefusal } from '../core/settings-diff.ts';
 import { ATTEMPTS_FILE, GRADES_FILE } from './run-log-writer.ts';
 
@@ -34,21 +34,8 @@ function withResolvedDataset(config: Record<string, unknown>): Record<string, un
  * a failed generation has no grade, so the two rewrites never disagree.
  */
 export function dropFailures(dir: string): void {
-  const keep = (file: string, ok: (record: Record<string, unknown>) => boolean) => {
-    const path = join(dir, file);
-    const tmp = `${path}.tmp`;
-    const fd = openSync(tmp, 'w');
-    try {
-      scanLines(path, (line) => {
-        if (ok(JSON.parse(line) as Record<string, unknown>)) writeSync(fd, `${line}\n`);
-      });
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
-  };
-  keep(GRADES_FILE, (g) => g.score !== null);
-  keep(ATTEMPTS_FILE, (a) => a.error === undefined);
+  keepLines(join(dir, GRADES_FILE), (g) => g.score !== null);
+  keepLines(join(dir, ATTEMPTS_FILE), (a) => a.error === undefined);
 }
 
 /** Stores the config of a new run; on resume, refuses a config that differs in what defines the run. */

@@ -2,9 +2,9 @@
 // Grade to `grades.jsonl` the moment it exists (resume skips graded attempts) and writing
 // `summary.json`. Generation failures and unknown problems become recorded failures, never judge calls.
 // A run's defining settings are stored at the start; a resume that changes one is refused by name.
-import { closeSync, existsSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { scanLines } from '../core/jsonl-scan.ts';
+import { keepLines } from '../core/jsonl-scan.ts';
 import { checkStoredSettings } from '../core/settings-diff.ts';
 import type { Attempt } from '../core/attempt.ts';
 import { attemptId } from '../core/attempt.ts';
@@ -102,22 +102,13 @@ function dropFailedGrades(dir: string, attempts: readonly Attempt[]): void {
   const path = join(dir, GRADES_FILE);
   if (!existsSync(path)) return;
   const byId = new Map(attempts.map((a) => [attemptId(a), a]));
-  const keep = (g: Grade): boolean => {
+  keepLines(path, (record) => {
+    const g = record as unknown as Grade;
     if (g.score !== null) return true;
     if (!g.graderError?.startsWith('not graded: generation failed')) return false;
     const attempt = byId.get(g.attemptId);
     return !attempt || Boolean(attempt.error);
-  };
-  const tmp = `${path}.tmp`;
-  const fd = openSync(tmp, 'w');
-  try {
-    scanLines(path, (line) => {
-      if (keep(JSON.parse(line) as Grade)) writeSync(fd, `${line}\n`);
-    });
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
+  });
 }
 
 /** A directory holds grades of one grader: resuming with another judge, template or scheme is refused. */
