@@ -1,12 +1,12 @@
 // `qed demo`: the whole recipe on Olympiad-lite (pretrain → SFT → RL → RC-RL), every stage evaluated
 // with `pure` and `reasoning-cache`; prints the table (stdout), progress on stderr, `--json` prints
 // summary.json's rows instead. Library: runDemo in src/train/demo.ts.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { prepareRunDir } from '../core/run-dir.ts';
 import { InputError } from '../core/errors.ts';
-import { firstSettingChange, resumeRefusal } from '../core/settings-diff.ts';
+import { checkStoredSettings } from '../core/settings-diff.ts';
 import { readDemoConfig } from '../train/demo-config.ts';
 import {
   formatFamilySeedTable,
@@ -90,13 +90,9 @@ export function registerDemo(program: Command): void {
         });
         // The seed list is what the parent directory's results are over: a resume must keep it.
         const seedsPath = join(dir, SEEDS_FILE);
-        const stored = { seeds: flags.seeds };
-        if (resumed) {
-          if (!existsSync(seedsPath))
-            throw new InputError(`cannot resume ${dir}: no ${SEEDS_FILE} (not a --seeds demo run)`);
-          const change = firstSettingChange(JSON.parse(readFileSync(seedsPath, 'utf8')), stored);
-          if (change) throw new InputError(resumeRefusal(dir, change));
-        } else writeFileSync(seedsPath, `${JSON.stringify(stored, null, 2)}\n`);
+        if (resumed && !existsSync(seedsPath))
+          throw new InputError(`cannot resume ${dir}: no ${SEEDS_FILE} (not a --seeds demo run)`);
+        checkStoredSettings(dir, seedsPath, resumed, { seeds: flags.seeds });
         const runs = [];
         for (const seed of flags.seeds) {
           const r = await runDemo({ ...common, seed, out: join(dir, `seed-${seed}`) });

@@ -2,12 +2,12 @@
 // (DIR/distill.jsonl all samples, DIR/sft.jsonl kept ones). `--dry-run` prints the cost estimate and
 // stops; `--resume` continues a killed run without losing or duplicating samples.
 import { InputError } from '../core/errors.ts';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Progress } from '../core/progress.ts';
 import { prepareRunDir } from '../core/run-dir.ts';
-import { firstSettingChange, resumeRefusal } from '../core/settings-diff.ts';
+import { checkStoredSettings } from '../core/settings-diff.ts';
 import { estimateDistillCost, formatCostEstimate } from '../data/distill-cost.ts';
 import { formatDistillSummary, runDistill } from '../data/distill.ts';
 import { loadProblems } from '../data/index.ts';
@@ -147,12 +147,9 @@ export function registerDistill(program: Command): void {
           dropTruncated: flags.dropTruncated ?? false,
         },
       };
+      // A config already there is a resumed run's (a fresh or forced --out is empty).
       const configPath = join(dir, CONFIG_FILE);
-      if (existsSync(configPath)) {
-        const change = firstSettingChange(JSON.parse(readFileSync(configPath, 'utf8')), config);
-        if (change) throw new InputError(resumeRefusal(dir, change));
-      }
-      writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
+      checkStoredSettings(dir, configPath, existsSync(configPath), config);
       if (!flags.quiet && !flags.json) process.stderr.write(`${formatCostEstimate(estimate)}\n`);
       const provider = await createProvider({
         model: flags.teacher,
