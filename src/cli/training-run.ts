@@ -3,10 +3,10 @@
 // resume with different ones is refused naming the setting, and a resume may leave out --init.
 // Checked first (`planTrainingRun`), written only once the inputs have loaded (`start`), so a refused
 // or failed start leaves --out as it was.
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError } from '../core/errors.ts';
-import { prepareRunDir } from '../core/run-dir.ts';
+import { checkRunDir, prepareRunDir } from '../core/run-dir.ts';
 import { firstSettingChange, resumeRefusal } from '../core/settings-diff.ts';
 
 export const TRAINING_RUN_FILE = 'run.json';
@@ -37,14 +37,7 @@ export function planTrainingRun(
   flags: TrainingRunFlags,
   settings: Record<string, unknown> & { init?: string },
 ): TrainingRun {
-  if (flags.resume && flags.force) throw new InputError('--resume and --force cannot be used together');
-  const dir = resolve(flags.out);
-  const nonEmpty = existsSync(dir) && readdirSync(dir).length > 0;
-  if (nonEmpty && !flags.resume && !flags.force)
-    throw new InputError(
-      `run directory ${dir} is not empty: pass --resume to continue it or --force to overwrite it`,
-    );
-  const resumed = Boolean(flags.resume && nonEmpty);
+  const { dir, resumed } = checkRunDir(flags.out, flags);
   const path = join(dir, TRAINING_RUN_FILE);
   const stored = resumed && existsSync(path) ? readStored(path) : undefined;
   const init = settings.init ?? (typeof stored?.init === 'string' ? stored.init : undefined);

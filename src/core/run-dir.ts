@@ -35,17 +35,29 @@ export function prepareRunDir(opts: RunDirOptions): { dir: string; resumed: bool
     mkdirSync(dir, { recursive: true });
     return { dir, resumed: false };
   }
-  const dir = resolve(opts.out);
+  const { dir, nonEmpty, resumed } = checkRunDir(opts.out, opts);
+  if (nonEmpty && opts.force) rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  return { dir, resumed };
+}
+
+/**
+ * Checks an explicit `out` without touching it: a non-empty directory needs `resume` or `force`.
+ * Returns the absolute directory, whether it holds anything, and whether the run is resumed.
+ */
+export function checkRunDir(
+  out: string,
+  opts: Pick<RunDirOptions, 'resume' | 'force'>,
+): { dir: string; nonEmpty: boolean; resumed: boolean } {
+  if (opts.resume && opts.force) throw new Error('--resume and --force cannot be used together');
+  const dir = resolve(out);
   const nonEmpty = existsSync(dir) && readdirSync(dir).length > 0;
-  if (nonEmpty && opts.force) {
-    rmSync(dir, { recursive: true, force: true });
-  } else if (nonEmpty && !opts.resume) {
+  if (nonEmpty && !opts.resume && !opts.force) {
     throw new Error(
       `run directory ${dir} is not empty: pass --resume to continue it or --force to overwrite it`,
     );
   }
-  mkdirSync(dir, { recursive: true });
-  return { dir, resumed: Boolean(opts.resume && nonEmpty) };
+  return { dir, nonEmpty, resumed: Boolean(opts.resume && nonEmpty) };
 }
 
 export function runFile(dir: string, name: string): string {
